@@ -1,0 +1,152 @@
+"""Spans to record: choose among one patient's candidates, field by field, keeping the
+evidence of every value and a confidence for it."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Optional
+
+import yaml
+
+from nlp.extract.base import PATTERN_DIR, Candidate
+from nlp.schema import FIELDS, LIST_FIELDS, CaseRecord, Span, combination_of
+
+# Where a sentence sits says how much it can be trusted to describe the patient.
+SECTION_WEIGHT = {"case": 1.0, "results": 1.0, "abstract": 0.9, "title": 0.85, "other": 0.85,
+                  "methods": 0.75, "conclusion": 0.6, "introduction": 0.4, "discussion": 0.5,
+                  "references": 0.0}
+# A candidate under one of these modifiers does not describe what happened to the patient;
+# a family's pattern file may name other blocking modifiers for its fields (`assemble:`).
+BLOCKING = frozenset({"negated", "hypothetical", "generic", "review", "other_person", "pooled"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: Any
+    support: tuple[Candidate, ...]
+
+
+def _weight(c: Candidate) -> float:
+    return c.confidence * SECTION_WEIGHT.get(c.section, 0.5)
+
+
+def _agreeing(best: Candidate, pool: list[Candidate]) -> tuple[Candidate, ...]:
+    return (best,) + tuple(c for c in pool if c is not best and c.value == best.value)[:2]
+
+
+def first(pool: list[Candidate]) -> Optional[Choice]:
+    """The strongest candidate, earliest among equals."""
+    best = min(pool, key=lambda c: (-round(_weight(c), 2), c.start))
+    return Choice(best.value, _agreeing(best, pool))
+
+
+def last(pool: list[Candidate]) -> Optional[Choice]:
+    """The latest candidate from the best-weighted sections (the state at last report)."""
+    top = max(round(SECTION_WEIGHT.get(c.section, 0.5), 2) for c in pool)
+    best = max((c for c in pool if round(SECTION_WEIGHT.get(c.section, 0.5), 2) == top),
+               key=lambda c: (c.start, c.confidence))
+    return Choice(best.value, (best,))
+
+
+def largest(pool: list[Candidate]) -> Optional[Choice]:
+    best = max(pool, key=lambda c: (c.value, _weight(c)))
+    return Choice(best.value, _agreeing(best, pool))
+
+
+def any_true(pool: list[Candidate]) -> Optional[Choice]:
+    """True wins over False: a recurrence reported at any point of the history counts."""
+    positives = [c for c in pool if c.value is True]
+    return first(positives) if positives else first(pool)
+
+
+def union(pool: list[Candidate]) -> Optional[Choice]:
+    values: list[Any] = []
+    support: list[Candidate] = []
+    for c in sorted(pool, key=lambda c: c.start):
+        key = _key(c.value)
+        if key not in {_key(v) for v in values}:
+            values.append(c.value)
+        support.append(c)
+    return Choice(values, tuple(support))
+
+
+def _key(value: Any) -> Any:
+    return tuple(sorted(value.items())) if isinstance(value, dict) else value
+
+
+def cement_by_level(pool: list[Candidate]) -> Optional[Choice]:
+    """One volume per vertebra: the strongest statement for each."""
+    chosen: dict[Any, Candidate] = {}
+    for c in sorted(pool, key=lambda c: (-round(_weight(c), 2), c.start)):
+        chosen.setdefault(c.value.get("level"), c)
+    ordered = sorted(chosen.values(), key=lambda c: c.start)
+    return Choice([c.value for c in ordered], tuple(ordered))
+
+
+POLICIES: dict[str, Callable[[list[Candidate]], Optional[Choice]]] = {
+    "first": first, "last": last, "largest": largest, "any_true": any_true, "union": union,
+    "cement_by_level": cement_by_level}
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    policy: Callable[[list[Candidate]], Optional[Choice]]
+    blocking: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def field_rules() -> dict[str, FieldRule]:
+    """How each field chooses among its candidates: the defaults (the strongest for a
+    scalar, all of them for a list), overridden by the families' ``assemble:`` entries,
+    e.g. ``vas_post: {policy: last}`` or ``sex: {blocking: [review, pooled]}``."""
+    rules = {f: FieldRule(union if f in LIST_FIELDS else first, BLOCKING) for f in FIELDS}
+    for path in sorted(PATTERN_DIR.glob("*.yaml")):
+        for field, rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("assemble", {}).items():
+            rules[field] = FieldRule(POLICIES[rule.get("policy", "union" if field in LIST_FIELDS else "first")],
+                                     frozenset(rule["blocking"]) if "blocking" in rule else BLOCKING)
+    return rules
+
+
+def choose(field: str, candidates: list[Candidate]) -> Optional[Choice]:
+    rule = field_rules()[field]
+    pool = [c for c in candidates if not (c.flags & rule.blocking) and SECTION_WEIGHT.get(c.section, 0.5) > 0]
+    return rule.policy(pool) if pool else None
+
+
+def assemble(document_id: str, case_index: int, candidates: Iterable[Candidate], text: str) -> CaseRecord:
+    """The record of one patient from the candidates found in its part of the document."""
+    by_field: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_field[c.field].append(c)
+    values: dict[str, Any] = {}
+    evidence: dict[str, list[Span]] = {}
+    confidence: dict[str, float] = {}
+    for field in FIELDS:
+        choice = choose(field, by_field.get(field, []))
+        if choice is None or choice.value in (None, []):
+            continue
+        values[field] = choice.value
+        evidence[field] = _spans(choice.support, text)
+        confidence[field] = round(max(min(1.0, _weight(c)) for c in choice.support), 3)
+    if "cement_total_ml" not in values and values.get("cement_volumes"):
+        values["cement_total_ml"] = round(sum(v["ml"] for v in values["cement_volumes"]), 2)
+        evidence["cement_total_ml"] = evidence["cement_volumes"]
+        confidence["cement_total_ml"] = confidence["cement_volumes"]
+    combination = combination_of(values.get("treatments", []))
+    if combination:
+        values["combination"] = combination
+        evidence["combination"] = evidence["treatments"]
+        confidence["combination"] = confidence["treatments"]
+    return CaseRecord(document_id=document_id, case_index=case_index, evidence=evidence,
+                      confidence=confidence, **values)
+
+
+def _spans(support: Iterable[Candidate], text: str) -> list[Span]:
+    seen: set[tuple[int, int]] = set()
+    spans = []
+    for c in sorted(support, key=lambda c: c.start):
+        if (c.start, c.end) not in seen:
+            seen.add((c.start, c.end))
+            spans.append(Span(start=c.start, end=c.end, text=text[c.start:c.end]))
+    return spans

@@ -1,0 +1,87 @@
+"""The `caseminer` command: parses arguments and calls the rooms below it."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Structured, evidence-backed case records from spinal-tumour case reports.")
+
+EXIT_FAILED_INPUT = 3
+EXIT_USAGE = 2
+
+
+@app.command()
+def extract(
+    inputs: List[Path] = typer.Argument(..., help="files or folders (searched recursively)"),
+    out: Path = typer.Option(..., "-o", "--out", help="output folder (an earlier run there is replaced)"),
+    workers: int = typer.Option(1, "--workers", min=1, help="worker processes"),
+    timeout: float = typer.Option(120.0, "--timeout", min=1, help="seconds allowed per input file"),
+    max_bytes: int = typer.Option(50_000_000, "--max-bytes", min=1, help="largest input file read"),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                            help="progress bar (default: on a terminal)"),
+) -> None:
+    """Extract case records from INPUTS into OUT: cases.jsonl, cases.csv, texts/, manifest.csv."""
+    from nlp.run import UsageError, run_extract
+    try:
+        summary = run_extract(inputs, out, workers=workers, timeout=timeout, max_bytes=max_bytes,
+                              progress=progress)
+    except UsageError as exc:
+        typer.echo(f"caseminer: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
+    typer.echo(f"{summary.records} case records from {sum(summary.counts.values())} documents ({counts}) in {out}",
+               err=True)
+    if summary.failed:
+        raise typer.Exit(EXIT_FAILED_INPUT)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", help="gold case records (JSON Lines)"),
+    pred: Path = typer.Option(..., "--pred", help="a run's folder, or its cases.jsonl"),
+    texts: Optional[Path] = typer.Option(None, "--texts", help="document texts for the evidence check "
+                                         "(default: PRED/texts when present)"),
+    fields: Optional[str] = typer.Option(None, "--fields", help="comma-separated fields to score"),
+    only_gold_fields: bool = typer.Option(False, "--only-gold-fields",
+                                          help="score a field only where the gold value is set"),
+) -> None:
+    """Per-field precision, recall and F1 of a run against gold records, and evidence validity."""
+    from nlp.evaluate import check_evidence, format_report, load_records, score
+    from nlp.schema import FIELDS
+    chosen = list(FIELDS)
+    if fields:
+        chosen = [f.strip() for f in fields.split(",") if f.strip()]
+        unknown = [f for f in chosen if f not in FIELDS]
+        if unknown:
+            typer.echo(f"caseminer: unknown fields: {', '.join(unknown)}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+    for path in (gold, pred):
+        if not path.exists():
+            typer.echo(f"caseminer: no such file or folder: {path}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+    if texts is None and pred.is_dir() and (pred / "texts").is_dir():
+        texts = pred / "texts"
+    gold_rows, pred_rows = load_records(gold), load_records(pred)
+    result = score(gold_rows, pred_rows, chosen, only_gold_fields)
+    if texts is not None:
+        scored = set(result["per_document_f1"])
+        result["evidence"] = check_evidence([r for r in pred_rows if str(r.get("document_id")) in scored], texts)
+    typer.echo(format_report(result))
+
+
+@app.command()
+def schema(out: Optional[Path] = typer.Option(None, "-o", "--out", help="write here instead of stdout")) -> None:
+    """The JSON schema of a case record, generated from the record model."""
+    from nlp.schema import json_schema_text
+    if out:
+        out.write_text(json_schema_text(), encoding="utf-8")
+    else:
+        sys.stdout.write(json_schema_text())
+
+
+def main() -> None:
+    app(prog_name="caseminer")

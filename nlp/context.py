@@ -1,0 +1,68 @@
+"""ConText-style modifiers for a span of a sentence: negated, hypothetical, generic,
+historical, other_person and review (general statements in an Introduction or
+Discussion). The rules are data (``patterns/context.yaml``); this module applies them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RULES_PATH = Path(__file__).resolve().parent / "patterns" / "context.yaml"
+
+
+@dataclass(frozen=True)
+class Rule:
+    trigger: re.Pattern
+    category: str
+    direction: str  # forward, backward, both
+
+
+@dataclass(frozen=True)
+class Rules:
+    rules: tuple[Rule, ...]
+    terminators: re.Pattern
+    review_sections: frozenset[str]
+    patient_reference: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def load_rules(path: Path = RULES_PATH) -> Rules:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules = tuple(Rule(re.compile(r["trigger"], re.IGNORECASE), r["category"], r["direction"])
+                  for r in data["rules"] + data.get("extra_rules", []))
+    return Rules(rules, re.compile(data["terminators"], re.IGNORECASE),
+                 frozenset(data["review_sections"]), re.compile(data["patient_reference"], re.IGNORECASE))
+
+
+@lru_cache(maxsize=4096)
+def _triggers(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
+    rules = load_rules()
+    return tuple((m.start(), m.end(), r.category, r.direction)
+                 for r in rules.rules for m in r.trigger.finditer(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _terminator_positions(sentence: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in load_rules().terminators.finditer(sentence))
+
+
+def modifiers(sentence: str, start: int, end: int, section: str = "other") -> set[str]:
+    """The categories whose trigger has the span ``sentence[start:end]`` in scope."""
+    rules = load_rules()
+    terminators = _terminator_positions(sentence)
+    found: set[str] = set()
+    for t_start, t_end, category, direction in _triggers(sentence):
+        if t_start < end and start < t_end:
+            continue  # the trigger is part of the span itself
+        if t_end <= start and direction in ("forward", "both"):
+            if not any(t_end <= p < start for p in terminators):
+                found.add(category)
+        elif t_start >= end and direction in ("backward", "both"):
+            if not any(end <= p < t_start for p in terminators):
+                found.add(category)
+    if section in rules.review_sections and not rules.patient_reference.search(sentence):
+        found.add("review")
+    return found

@@ -1,0 +1,82 @@
+"""Build the spaCy pipeline once: scispaCy's tokenizer, sentences that respect line breaks,
+scispaCy's abbreviation detector, then one registered component per field family."""
+from __future__ import annotations
+
+import importlib
+import re
+import warnings
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.ingest.document import Document
+
+# Field families in the order their components run; each is `extract/<name>.py`.
+FAMILIES = ("demographics", "levels", "treatments", "embolization", "cement", "bleeding",
+            "radiotherapy", "scores", "follow_up", "outcome")
+
+
+@Language.component("caseminer_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headings, table rows and list items stand alone."""
+    for token in doc[:-1]:
+        if "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def _tokenizer(nlp: Language):
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        tokenizer = combined_rule_tokenizer(nlp)
+    # "4 mL." keeps its full stop otherwise, and the sentence boundary is lost;
+    # a lower-then-upper-case ending ("mL", "dL") is a unit, never an abbreviation like "U.S."
+    extra = re.compile(r"(?<=[a-z][A-Z])\.$")
+    base_search = tokenizer.suffix_search
+
+    def suffix_search(text: str):
+        return extra.search(text) or base_search(text)
+    tokenizer.suffix_search = suffix_search
+    return tokenizer
+
+
+def available_families() -> tuple[str, ...]:
+    """The families whose module exists (the package grows one module at a time)."""
+    found = []
+    for name in FAMILIES:
+        try:
+            importlib.import_module(f"nlp.extract.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"nlp.extract.{name}":
+                raise
+            continue
+        found.append(name)
+    return tuple(found)
+
+
+def build_pipeline(families: tuple[str, ...] | None = None) -> Language:
+    nlp = spacy.blank("en")
+    nlp.tokenizer = _tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("caseminer_line_breaks")
+    import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
+    nlp.add_pipe("abbreviation_detector")
+    for name in families or available_families():
+        importlib.import_module(f"nlp.extract.{name}")
+        nlp.add_pipe(f"caseminer_{name}")
+    return nlp
+
+
+def annotate(nlp: Language, document: Document) -> Doc:
+    """Run the pipeline over a document's text, with its sections known to every component."""
+    doc = nlp.make_doc(document.text)
+    doc._.sections = document.sections
+    doc._.candidates = []
+    with warnings.catch_warnings():
+        # scispaCy's abbreviation matcher warns on every doc that its global matcher is empty
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+    return doc

@@ -1,0 +1,49 @@
+import pytest
+
+from nlp.ingest.document import Document, Section
+from nlp.pipeline import build_pipeline
+from nlp.records import extract_records
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(("demographics",))
+
+
+def _record(nlp, text, kind="case"):
+    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
+    return records[0] if records else None
+
+
+@pytest.mark.parametrize("text, age, sex", [
+    ("A 56-year-old man presented with back pain.", 56, "male"),
+    ("A 75–year–old female presented with dyspnea.", 75, "female"),
+    ("Woman, 52 yo. Back pain for 8 months.", 52, "female"),
+    ("Man aged 34. Lesion at D9.", 34, "male"),
+    ("The patient, a fifty-six-year-old lady, had neck pain.", 56, "female"),
+    ("A 3-month-old boy was referred for a lumbar mass.", 0.25, "male"),
+    ("A newborn girl was delivered at 37 weeks.", 0, "female"),
+    ("The patient was 61 years of age. He reported numbness.", 61, "male"),
+])
+def test_age_and_sex(nlp, text, age, sex):
+    record = _record(nlp, text)
+    assert record is not None
+    assert record.age_years == pytest.approx(age, abs=0.01)
+    assert record.sex == sex
+    span = record.evidence["age_years"][0]
+    assert text[span.start:span.end] == span.text
+
+
+def test_age_of_a_relative_is_not_the_patients(nlp):
+    record = _record(nlp, "His mother, 32 years old, was healthy. A 12-year-old boy had torticollis.")
+    assert record.age_years == 12
+
+
+def test_pooled_series_gives_no_patient(nlp):
+    text = "Eleven patients were treated. The mean age was 45 years (range 30-60)."
+    assert _record(nlp, text, kind="results") is None
+
+
+def test_ages_in_the_discussion_do_not_count(nlp):
+    text = "Most lesions manifest after the age of 40 years."
+    assert _record(nlp, text, kind="discussion") is None

@@ -1,0 +1,44 @@
+from nlp.assemble import assemble
+from nlp.extract.base import Candidate
+
+TEXT = "A 66-year-old woman had L1 and L2 lesions. Cement 3 mL at L1 and 6 mL at L2. VAS 8, then 4, then 2."
+
+
+def _c(field, value, target, section="case", flags=(), confidence=0.9):
+    start = TEXT.index(target)
+    return Candidate(field, value, start, start + len(target), confidence, section, frozenset(flags))
+
+
+def test_record_keeps_evidence_and_confidence_for_every_set_field():
+    record = assemble("d", 1, [_c("age_years", 66.0, "66-year-old"), _c("sex", "female", "woman"),
+                               _c("levels", "L1", "L1 and L2"), _c("levels", "L2", "L1 and L2")], TEXT)
+    assert record.age_years == 66 and record.sex == "female" and record.levels == ["L1", "L2"]
+    for field in ("age_years", "sex", "levels"):
+        spans = record.evidence[field]
+        assert spans and all(TEXT[s.start:s.end] == s.text for s in spans)
+        assert 0 < record.confidence[field] <= 1
+    assert "vas_pre" not in record.evidence
+
+
+def test_blocked_candidates_are_not_values():
+    record = assemble("d", 1, [_c("treatments", "radiotherapy", "VAS 8", flags=["hypothetical"]),
+                               _c("treatments", "vertebroplasty", "Cement 3 mL")], TEXT)
+    assert record.treatments == ["vertebroplasty"]
+    assert record.combination == "vertebroplasty"
+
+
+def test_total_cement_is_the_sum_of_levels_when_not_stated():
+    record = assemble("d", 1, [_c("cement_volumes", {"level": "L1", "ml": 3.0}, "3 mL at L1"),
+                               _c("cement_volumes", {"level": "L2", "ml": 6.0}, "6 mL at L2")], TEXT)
+    assert record.cement_total_ml == 9
+
+
+def test_post_treatment_score_is_the_last_reported():
+    record = assemble("d", 1, [_c("vas_post", 4.0, "4"), _c("vas_post", 2.0, "2.")], TEXT)
+    assert record.vas_post == 2
+
+
+def test_case_section_beats_discussion():
+    record = assemble("d", 1, [_c("age_years", 40.0, "VAS 8", section="discussion"),
+                               _c("age_years", 66.0, "66-year-old", section="case")], TEXT)
+    assert record.age_years == 66

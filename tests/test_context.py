@@ -1,0 +1,34 @@
+from nlp.context import modifiers
+
+
+def _flags(sentence: str, target: str, section: str = "case") -> set[str]:
+    start = sentence.index(target)
+    return modifiers(sentence, start, start + len(target), section)
+
+
+def test_negation_scopes_forward_until_a_terminator():
+    assert "negated" in _flags("There was no cement leakage on CT.", "cement leakage")
+    assert "negated" not in _flags("No fever was reported, but cement leakage was seen.", "cement leakage")
+
+
+def test_backward_negation():
+    assert "negated" in _flags("Transfusion was not required.", "Transfusion")
+
+
+def test_hypothetical_and_recommendation():
+    assert "hypothetical" in _flags("If recurrence is suspected we recommend vertebrectomy.", "vertebrectomy")
+    assert "hypothetical" in _flags("Radiotherapy is reserved for patients unfit for surgery.", "Radiotherapy")
+
+
+def test_general_statement_in_discussion_is_review():
+    assert "review" in _flags("Vertebroplasty relieves pain in most lesions.", "Vertebroplasty", "discussion")
+    assert "review" not in _flags("In our patient, vertebroplasty relieved pain.", "vertebroplasty", "discussion")
+    assert "review" not in _flags("Vertebroplasty relieved pain.", "Vertebroplasty", "case")
+
+
+def test_plain_statement_has_no_modifiers():
+    assert _flags("She underwent embolization of the right L1 lumbar artery.", "embolization") == set()
+
+
+def test_pooled_figures():
+    assert "pooled" in _flags("The mean age was 45 years.", "45 years")
