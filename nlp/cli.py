@@ -50,7 +50,8 @@ def evaluate(
                                           help="score a field only where the gold value is set"),
 ) -> None:
     """Per-field precision, recall and F1 of a run against gold records, and evidence validity."""
-    from nlp.evaluate import check_evidence, format_report, load_records, score
+    from nlp.evaluate import evaluate as evaluate_run
+    from nlp.evaluate import format_report
     from nlp.schema import FIELDS
     chosen = list(FIELDS)
     if fields:
@@ -65,12 +66,8 @@ def evaluate(
             raise typer.Exit(EXIT_USAGE)
     if texts is None and pred.is_dir() and (pred / "texts").is_dir():
         texts = pred / "texts"
-    gold_rows, pred_rows = load_records(gold), load_records(pred)
-    result = score(gold_rows, pred_rows, chosen, only_gold_fields)
-    if texts is not None:
-        scored = set(result["per_document_f1"])
-        result["evidence"] = check_evidence([r for r in pred_rows if str(r.get("document_id")) in scored], texts)
-    typer.echo(format_report(result))
+    result = evaluate_run(gold, pred, texts, chosen, only_gold_fields)
+    typer.echo(format_report(result).rstrip("\n"))
 
 
 @app.command()
