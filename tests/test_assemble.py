@@ -34,7 +34,7 @@ def test_total_cement_is_the_sum_of_levels_when_not_stated():
 
 
 def test_post_treatment_score_is_the_last_reported():
-    record = assemble("d", 1, [_c("vas_post", 4.0, "4"), _c("vas_post", 2.0, "2.")], TEXT)
+    record = assemble("d", 1, [_c("vas_post", 4.0, "then 4"), _c("vas_post", 2.0, "then 2")], TEXT)
     assert record.vas_post == 2
 
 
