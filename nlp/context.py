@@ -18,6 +18,7 @@ class Rule:
     trigger: re.Pattern
     category: str
     direction: str  # forward, backward, both
+    window: int  # how many characters the scope reaches (0: to the sentence's end)
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,16 @@ class Rules:
 @lru_cache(maxsize=1)
 def load_rules(path: Path = RULES_PATH) -> Rules:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rules = tuple(Rule(re.compile(r["trigger"], re.IGNORECASE), r["category"], r["direction"])
+    rules = tuple(Rule(re.compile(r["trigger"], re.IGNORECASE), r["category"], r["direction"], r.get("window", 0))
                   for r in data["rules"] + data.get("extra_rules", []))
     return Rules(rules, re.compile(data["terminators"], re.IGNORECASE),
                  frozenset(data["review_sections"]), re.compile(data["patient_reference"], re.IGNORECASE))
 
 
 @lru_cache(maxsize=4096)
-def _triggers(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
+def _triggers(sentence: str) -> tuple[tuple[int, int, str, str, int], ...]:
     rules = load_rules()
-    return tuple((m.start(), m.end(), r.category, r.direction)
+    return tuple((m.start(), m.end(), r.category, r.direction, r.window or len(sentence))
                  for r in rules.rules for m in r.trigger.finditer(sentence))
 
 
@@ -54,14 +55,14 @@ def modifiers(sentence: str, start: int, end: int, section: str = "other") -> se
     rules = load_rules()
     terminators = _terminator_positions(sentence)
     found: set[str] = set()
-    for t_start, t_end, category, direction in _triggers(sentence):
+    for t_start, t_end, category, direction, window in _triggers(sentence):
         if t_start < end and start < t_end:
             continue  # the trigger is part of the span itself
         if t_end <= start and direction in ("forward", "both"):
-            if not any(t_end <= p < start for p in terminators):
+            if start - t_end <= window and not any(t_end <= p < start for p in terminators):
                 found.add(category)
         elif t_start >= end and direction in ("backward", "both"):
-            if not any(end <= p < t_start for p in terminators):
+            if t_start - end <= window and not any(end <= p < t_start for p in terminators):
                 found.add(category)
     if section in rules.review_sections and not rules.patient_reference.search(sentence):
         found.add("review")

@@ -32,3 +32,9 @@ def test_plain_statement_has_no_modifiers():
 
 def test_pooled_figures():
     assert "pooled" in _flags("The mean age was 45 years.", "45 years")
+
+
+def test_without_negates_only_what_follows_closely():
+    sentence = "MRI without contrast, obtained after a week of worsening pain, showed a mass at D4."
+    assert "negated" not in _flags(sentence, "mass at D4")
+    assert "negated" in _flags("He recovered without neurological deficit.", "neurological deficit")

@@ -1,0 +1,86 @@
+import pytest
+
+from nlp.extract.base import SentenceView
+from nlp.extract.levels import find
+from nlp.ingest.document import Document, Section
+from nlp.pipeline import build_pipeline
+from nlp.records import extract_records
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(("demographics", "levels"))
+
+
+def _levels(sentence: str, abbreviations: dict[str, str] | None = None) -> set[str]:
+    view = SentenceView(sentence, 0, "case", abbreviations or {})
+    return {c.value for c in find(view) if not c.flags & {"review", "pooled", "other_person"}}
+
+
+def _record(nlp, case: str, discussion: str = ""):
+    text = case + ("\n" + discussion if discussion else "")
+    sections = [Section("", "case", 0, len(case))]
+    if discussion:
+        sections.append(Section("", "discussion", len(case) + 1, len(text)))
+    return extract_records(nlp, Document("t", text, sections=sections))[0]
+
+
+@pytest.mark.parametrize("sentence, levels", [
+    ("MRI revealed an aggressive haemangioma of the T7 vertebral body.", {"T7"}),
+    ("A Th9 hemangioma with epidural extension compressed the cord.", {"T9"}),
+    ("CT showed coarse vertical trabeculae at L2 and L4.", {"L2", "L4"}),
+    ("The lesion involved the vertebrae from T3 to T5.", {"T3", "T4", "T5"}),
+    ("A mass occupying the eleventh and twelfth thoracic vertebrae was found.", {"T11", "T12"}),
+    ("There was cord compression at the D6 level.", {"T6"}),
+    ("She underwent kyphoplasty of L1.", {"L1"}),
+    ("Radiotherapy to T10 followed four weeks later.", {"T10"}),
+    ("The C4 body had a honeycomb pattern.", {"C4"}),
+])
+def test_levels_tied_to_the_lesion(sentence, levels):
+    assert _levels(sentence) == levels
+
+
+@pytest.mark.parametrize("sentence", [
+    "Pedicle screws were inserted from T8 to L1 and joined with rods.",
+    "A T10-T12 posterior fusion was performed.",
+    "The tumour blush came from the left T9 intercostal artery.",
+    "Sensation was reduced below T6 and the plantars were upgoing.",
+    "There was a small cement leak into the T11/12 disc.",
+    "She had numbness in the right L5 dermatome.",
+    "The hemangioma was hyperintense on T2-weighted images and bright on T1.",
+    "The L1 fracture looked osteoporotic and not tumour-related.",
+    "An incidental haemangioma was also noted at L3.",
+    "The lesion did not extend into T11.",
+])
+def test_levels_that_are_not_the_lesion(sentence):
+    assert _levels(sentence) == set()
+
+
+def test_a_list_shares_its_head_noun():
+    assert _levels("Tenderness was noted over the T9, T10 and T11 spinous processes.") == set()
+    assert _levels("Lesions were seen at D6, D7, and D8.") == {"T6", "T7", "T8"}
+
+
+def test_abbreviation_of_a_lesion_defined_in_the_document():
+    assert _levels("SPB of the fourth lumbar vertebra recurred.",
+                   {"SPB": "solitary plasmacytoma of bone"}) == {"L4"}
+
+
+def test_instrumented_and_decompressed_levels_stay_out_of_the_record(nlp):
+    record = _record(nlp, "A 47-year-old man had an aggressive hemangioma of T8. He underwent a T7-T9 "
+                          "laminectomy and pedicle screw fixation from T6 to T10. The feeding right T8 "
+                          "intercostal artery was embolized first.")
+    assert record.levels == ["T8"]
+    span = record.evidence["levels"][0]
+    assert "T8" in span.text
+
+
+def test_discussion_of_other_cases_gives_no_level(nlp):
+    record = _record(nlp, "A 30-year-old woman had a T4 hemangioma treated by laminectomy.",
+                     "Hemangiomas of L2 have been reported to collapse after ethanol injection.")
+    assert record.levels == ["T4"]
+
+
+def test_a_table_cell_of_levels_alone():
+    assert _levels("T12, L1") == {"T12", "L1"}
+    assert _levels("Right T8 intercostal") == set()

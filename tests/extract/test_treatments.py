@@ -1,0 +1,94 @@
+import pytest
+
+from nlp.extract.base import SentenceView
+from nlp.extract.treatments import find
+from nlp.ingest.document import Document, Section
+from nlp.pipeline import build_pipeline
+from nlp.records import extract_records
+
+PATIENT = "A 52-year-old woman had an aggressive hemangioma of T9. "
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(("demographics", "treatments"))
+
+
+def _record(nlp, case: str, discussion: str = ""):
+    case = PATIENT + case
+    text = case + ("\n" + discussion if discussion else "")
+    sections = [Section("", "case", 0, len(case))]
+    if discussion:
+        sections.append(Section("", "discussion", len(case) + 1, len(text)))
+    return extract_records(nlp, Document("t", text, sections=sections))[0]
+
+
+@pytest.mark.parametrize("case, codes", [
+    ("She underwent transarterial embolisation with PVA particles, then a T9 corpectomy with "
+     "cage reconstruction and posterior pedicle screw fixation.", ["embolization", "vertebrectomy", "fixation"]),
+    ("Percutaneous vertebroplasty was performed with 4 cc of PMMA.", ["vertebroplasty"]),
+    ("Through channelled pedicle screws, bone cement was injected into the T9 vertebral body.",
+     ["vertebroplasty", "fixation"]),
+    ("Balloon kyphoplasty was done; 3 mL of PMMA was then injected.", ["kyphoplasty"]),
+    ("Through a hemilaminectomy the epidural component was removed.", ["laminectomy"]),
+    ("We removed the T9 lamina and decompressed the cord.", ["laminectomy"]),
+    ("Total en bloc spondylectomy of T9 was carried out.", ["vertebrectomy"]),
+    ("Absolute alcohol (6 ml) was injected directly into the lesion under CT guidance.", ["ethanol_ablation"]),
+    ("Sclerotherapy with polidocanol was repeated twice.", ["ethanol_ablation"]),
+    ("Ethanol was injected through the microcatheter into the feeding artery until the blush faded.", []),
+    ("Intralesional curettage was followed by zoledronic acid infusions.", ["other"]),
+    ("A partial removal of the tumour was performed for diagnosis.", ["other"]),
+    ("Stereotactic radiosurgery delivered 24 Gy in three fractions.", ["radiotherapy"]),
+    ("She received 36 Gy to the lesion.", ["radiotherapy"]),
+    ("Sacroplasty was performed under CT guidance.", ["vertebroplasty"]),
+])
+def test_treatment_codes(nlp, case, codes):
+    record = _record(nlp, case)
+    assert sorted(record.treatments) == sorted(codes)
+    for span in record.evidence.get("treatments", []):
+        assert len(span.text) < 80
+
+
+def test_abbreviations_defined_in_the_document(nlp):
+    record = _record(nlp, "Transarterial embolization (TAE) was planned. TAE was then performed with coils. "
+                          "Percutaneous kyphoplasty (PKP) was not offered.")
+    assert record.treatments == ["embolization"]
+
+
+@pytest.mark.parametrize("case", [
+    "Embolization was not performed because of the urgency.",
+    "We did not embolise the lesion.",
+    "Radiotherapy was deliberately avoided in this young girl.",
+    "She declined radiotherapy.",
+    "Radiotherapy was recommended by the tumour board.",
+    "Should the lesion regrow, vertebroplasty would be considered.",
+    "Curettage has long been the standard treatment for these lesions.",
+    "Her regular medications included alendronate and calcium supplements.",
+    "She had a lumbar laminectomy years ago for a disc herniation.",
+])
+def test_treatments_not_given(nlp, case):
+    assert _record(nlp, case).treatments == []
+
+
+def test_denial_of_something_else_keeps_the_treatment(nlp):
+    record = _record(nlp, "There was no regrowth after radiotherapy.")
+    assert record.treatments == ["radiotherapy"]
+
+
+def test_done_despite_a_could_in_the_sentence(nlp):
+    record = _record(nlp, "TAE was done with care, and only part of the lesion could be devascularised.")
+    assert record.treatments == ["embolization"]
+
+
+def test_options_reviewed_in_the_discussion_are_not_treatments(nlp):
+    record = _record(nlp, "She had a T9 laminectomy.",
+                     "Vertebroplasty, ethanol injection and radiotherapy are alternatives. Corpectomy "
+                     "gives the lowest recurrence rate. In our patient embolization was not performed.")
+    assert record.treatments == ["laminectomy"]
+    assert record.combination == "laminectomy"
+
+
+def test_table_cell_with_a_legend_of_abbreviations():
+    legend = {"EA": "ethanol injection", "LAM": "laminectomy", "VBR": "vertebral body resection", "FU": "follow-up"}
+    view = SentenceView("TAE+VBR, then EA + LAM", 0, "results", legend)
+    assert {c.value for c in find(view)} == {"embolization", "vertebrectomy", "ethanol_ablation", "laminectomy"}
