@@ -107,7 +107,7 @@ def test_bundled_pdf_example(checked) -> None:
 def test_pdf_example_matches_its_script(tmp_path: Path) -> None:
     pytest.importorskip("fpdf")
     import importlib.util
-    spec = importlib.util.spec_from_file_location("make_pdf", EXAMPLES / "make_pdf.py")
+    spec = importlib.util.spec_from_file_location("make_pdf", EXAMPLES.parent / "make_example_pdf.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.build(tmp_path / "rebuilt.pdf")

@@ -1,6 +1,6 @@
-"""Build avh_c5_report.pdf, the bundled PDF example, from the case report text below.
+"""Build examples/avh_c5_report.pdf, the bundled PDF example, from the case report text below.
 
-Run from anywhere: ``python corpora/examples/make_pdf.py`` (needs fpdf2, a test dependency).
+Run from anywhere: ``python corpora/make_example_pdf.py`` (needs fpdf2, a test dependency).
 The page has a running head and a page number, as journal PDFs do, so that the reader's
 removal of page furniture is exercised on the example too.
 """
@@ -85,4 +85,4 @@ def build(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    build(Path(__file__).with_name("avh_c5_report.pdf"))
+    build(Path(__file__).parent / "examples" / "avh_c5_report.pdf")
