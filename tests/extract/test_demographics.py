@@ -47,3 +47,18 @@ def test_pooled_series_gives_no_patient(nlp):
 def test_ages_in_the_discussion_do_not_count(nlp):
     text = "Most lesions manifest after the age of 40 years."
     assert _record(nlp, text, kind="discussion") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Cells were incubated in 0.1 M phosphate buffer. The corpus has 37M tokens.",
+    "Male mice and female rats were housed together for 4 months.",
+    "We studied patients aged 65 or over and children 0–6 months old.",
+    "MR imaging was performed in all participants.",
+])
+def test_research_text_describes_no_patient(nlp, text):
+    assert _record(nlp, text, kind="methods") is None
+
+
+def test_a_relative_named_after_the_patient(nlp):
+    record = _record(nlp, "The affected individual, a male, was the fourth child. One sibling, a girl, was well.")
+    assert record.sex == "male"

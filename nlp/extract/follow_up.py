@@ -1,0 +1,108 @@
+"""How long the patient was followed (follow_up_months) and how long the symptoms had
+lasted before presentation (symptom_duration_months)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.normalize.durations import parse_duration
+from nlp.normalize.numbers import NUMBER_RE
+
+# the last number of a list ("1.5, 6, and 12 months"): the list is read at its end
+_LAST_NUMBER = re.compile(rf"(?:{NUMBER_RE})[\s-]*[a-z]+\s*$", re.IGNORECASE)
+# A duration is never itself a negated finding: "no regrowth at 6 months" still says the
+# patient was seen at 6 months.
+_ALLOW = ("negated",)
+
+
+def _data() -> dict:
+    return load_patterns("follow_up")
+
+
+def _months(text: str) -> float | None:
+    tail = _LAST_NUMBER.search(text)
+    return parse_duration(tail.group(0) if tail else text)
+
+
+def _gestational(text: str, months: float) -> bool:
+    """"at 28 weeks": weeks this many are a pregnancy's term, not a time after treatment."""
+    data = _data()
+    weeks_unit = any(p.search(text) for p in data["regex"]["gestation"])
+    return weeks_unit and months * 30.44 / 7 >= data["gestation_weeks"]
+
+
+def _bounded(text: str, start: int) -> bool:
+    return any(p.search(text[max(0, start - 30):start]) for p in _data()["regex"]["not_follow_up"])
+
+
+def unmasked(view: SentenceView, masks: list[re.Pattern]) -> SentenceView:
+    """The view with words that only look like ConText triggers ("most recent", "at last
+    review") blanked out, same length, so that the modifiers computed on it are the true ones."""
+    text = view.text
+    for pattern in masks:
+        for m in pattern.finditer(text):
+            text = text[:m.start("word")] + " " * len(m["word"]) + text[m.end("word"):]
+    return view if text == view.text else SentenceView(text, view.start, view.section, view.abbreviations)
+
+
+def _follow_up(view: SentenceView) -> Iterator[Candidate]:
+    flagged = unmasked(view, _data()["regex"]["false_triggers"])
+    for pattern in _data()["regex"]["follow_up"]:
+        for m in pattern.finditer(view.text):
+            months = _months(m["dur"])
+            if months is None or months <= 0 or _gestational(m["dur"], months) or _bounded(view.text, m.start()):
+                continue
+            yield flagged.candidate("follow_up_months", months, *m.span(), confidence=0.85, allow=_ALLOW)
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The clause that ends where a duration starts (back to a semicolon or 100 characters)."""
+    head = text[max(0, start - 100):start]
+    return re.split(r"[;]", head)[-1]
+
+
+def _symptom_in(text: str) -> re.Match | None:
+    return next((m for p in _data()["regex"]["symptom"] for m in [p.search(text)] if m), None)
+
+
+def _symptom_spans(view: SentenceView) -> Iterator[tuple[int, int, str]]:
+    """(start, end, duration text) of each symptom duration in the sentence."""
+    rx = _data()["regex"]["symptom_duration"]
+    text = view.text
+    for pattern in rx["before"]:
+        for m in pattern.finditer(text):
+            if _symptom_in(_clause_before(text, m.start())):
+                yield m.start(), m.end(), m["dur"]
+    for pattern in rx["after"]:
+        for m in pattern.finditer(text):
+            symptom = _symptom_in(m["ctx"])
+            if symptom:
+                yield m.start(), m.start("ctx") + symptom.end(), m["dur"]
+    for pattern in rx["alone"]:
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), m["dur"]
+
+
+def _after_treatment(text: str, start: int, end: int) -> bool:
+    """"Pain free for 2 years", "pain for 2 weeks after surgery": time after treatment."""
+    rx = _data()["regex"]
+    return (any(p.search(_clause_before(text, start)[-40:]) for p in rx["not_symptom"])
+            or any(p.search(text[end:end + 60]) for p in rx["not_symptom_after"]))
+
+
+def _symptom_duration(view: SentenceView) -> Iterator[Candidate]:
+    seen: set[tuple[int, int]] = set()
+    for start, end, duration in _symptom_spans(view):
+        if (start, end) in seen or _after_treatment(view.text, start, end):
+            continue
+        seen.add((start, end))
+        months = parse_duration(duration)
+        if months is not None and months > 0:
+            yield view.candidate("symptom_duration_months", months, start, end, confidence=0.8)
+
+
+@family("follow_up")
+def find(view: SentenceView) -> Iterator[Candidate]:
+    yield from _follow_up(view)
+    yield from _symptom_duration(view)

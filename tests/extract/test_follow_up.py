@@ -1,0 +1,58 @@
+import pytest
+
+from nlp.ingest.document import Document, Section
+from nlp.pipeline import build_pipeline
+from nlp.records import extract_records
+
+PATIENT = "A 57-year-old woman was seen. "
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(("demographics", "follow_up"))
+
+
+def _record(nlp, text, kind="case"):
+    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
+    return records[0] if records else None
+
+
+@pytest.mark.parametrize("text, months", [
+    ("Clinical review at 3, 9 and 15 months showed no regrowth.", 15),
+    ("At the most recent visit, 4 years after the operation, she was well.", 48),
+    ("She has been followed up for eighteen months.", 18),
+    ("At 6 weeks she walked. By the 2-year review she was back at work.", 24),
+    ("There was no recurrence at 9 months.", 9),
+    ("At last review, 10 months after the revision and 50 months after the first operation, she walked.", 50),
+])
+def test_longest_follow_up(nlp, text, months):
+    assert _record(nlp, PATIENT + text).follow_up_months == pytest.approx(months)
+
+
+@pytest.mark.parametrize("text", [
+    "At 30 weeks of gestation she developed paraparesis.",
+    "She became paraparetic at 32 weeks and was delivered.",
+    "Within 6 weeks after surgery she had recovered fully.",
+    "Follow-up MRI should be repeated at 12 months.",
+])
+def test_not_a_follow_up(nlp, text):
+    assert _record(nlp, PATIENT + text).follow_up_months is None
+
+
+@pytest.mark.parametrize("text, months", [
+    ("She had thoracic pain for two years and leg weakness for the last 3 weeks.", 24),
+    ("She gave a 10-day history of numbness in both legs.", 0.33),
+    ("The neck pain, which had begun 6 weeks earlier, was worse at night.", 1.38),
+    ("She complained of lumbar pain of 9 months' duration.", 9),
+    ("Paraparesis developed over 5 days.", 0.16),
+])
+def test_symptom_duration(nlp, text, months):
+    assert _record(nlp, PATIENT + text).symptom_duration_months == pytest.approx(months, abs=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "She remained pain-free for 2 years after the procedure.",
+    "She had 3 months of physiotherapy with analgesics.",
+])
+def test_not_a_symptom_duration(nlp, text):
+    assert _record(nlp, PATIENT + text).symptom_duration_months is None

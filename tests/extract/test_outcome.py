@@ -1,0 +1,70 @@
+import pytest
+
+from nlp.ingest.document import Document, Section
+from nlp.pipeline import build_pipeline
+from nlp.records import extract_records
+
+PATIENT = "A 63-year-old man presented with back pain that was getting worse. "
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(("demographics", "outcome"))
+
+
+def _record(nlp, text, kind="case"):
+    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
+    return records[0] if records else None
+
+
+@pytest.mark.parametrize("text, outcome", [
+    ("His legs improved after surgery. At 1 year he had made a complete recovery.", "resolved"),
+    ("At 2 years he was symptom-free and back to his usual work.", "resolved"),
+    ("Power recovered, and at 8 months slight numbness of the feet persisted.", "improved"),
+    ("At the last visit his back pain was rated 3/10.", "improved"),
+    ("After the operation there was no improvement in his paraparesis.", "unchanged"),
+    ("After the operation his weakness worsened and he remained in a wheelchair.", "worsened"),
+    ("He improved at first but died of disease progression 10 months later.", "died"),
+    ("Pain did not improve with rest. After kyphoplasty the pain went at once.", "resolved"),
+])
+def test_outcome_at_last_follow_up(nlp, text, outcome):
+    assert _record(nlp, PATIENT + text).outcome == outcome
+
+
+def test_history_and_attributes_are_no_outcome(nlp):
+    text = PATIENT + "His pain improved partially with analgesics. An asymptomatic haemangioma was seen at L2."
+    assert _record(nlp, text).outcome is None
+
+
+@pytest.mark.parametrize("text, recurrence", [
+    ("He had been operated on elsewhere and the lesion had regrown.", True),
+    ("MRI at 2 years showed no sign of regrowth.", False),
+    ("The residual tumour was unchanged at 1 year.", False),
+    ("Radiotherapy was given to reduce the risk of recurrence.", None),
+    ("Should the lesion recur, radiotherapy would be considered.", None),
+    ("No recurrence was seen at 6 months. At 3 years the tumour recurred.", True),
+])
+def test_recurrence(nlp, text, recurrence):
+    assert _record(nlp, PATIENT + text).recurrence is recurrence
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("Post-procedural CT showed an asymptomatic venous leak of cement.", ["cement_leakage"]),
+    ("No cement leakage was seen and there were no complications.", []),
+    ("A superficial wound infection developed on day 9 after surgery.", ["infection"]),
+    ("On the evening of the procedure he reported new weakness of both legs.", ["neurological_deterioration"]),
+    ("An incidental dural tear was repaired.", ["csf_leak"]),
+    ("Cement leakage is the commonest complication of vertebroplasty.", []),
+    ("He presented with collapse of the L1 vertebral body.", []),
+])
+def test_complications(nlp, text, codes):
+    assert sorted(_record(nlp, PATIENT + text).complications) == codes
+
+
+def test_complications_reviewed_in_the_discussion_are_not_the_patients(nlp):
+    case = PATIENT + "He recovered well."
+    discussion = " Ethanol injection has been linked to vertebral collapse and cord injury after treatment."
+    text = case + discussion
+    doc = Document("t", text, sections=[Section("", "case", 0, len(case)),
+                                        Section("", "discussion", len(case), len(text))])
+    assert extract_records(nlp, doc)[0].complications == []
