@@ -1,0 +1,181 @@
+"""Bone cement injected: the volume per vertebra and the total."""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.normalize.levels import LevelMention, find_levels
+from nlp.normalize.numbers import NUMBER_RE, parse_number
+from nlp.normalize.units import to_ml
+
+_NUMBER = re.compile(NUMBER_RE)
+# how far (characters) the substance named beside a volume may be
+_SUBSTANCE_REACH = 60
+
+
+@dataclass
+class Volume:
+    """One volume written in a sentence: ``values`` in mL ("3 and 6 mL" has two)."""
+    values: list[float]
+    start: int
+    end: int
+    total: bool = False
+    per_side: bool = False
+    per_level: bool = False
+
+
+@dataclass
+class _Paragraph:
+    """What earlier sentences of the paragraph said about cement: the finder sees one
+    sentence at a time, but "PVP of L3 was done. A total of 3.5 ml went in." is one story."""
+    end: int = -1
+    closed: bool = False  # the last sentence ended its line
+    about_cement: bool = False
+    levels: list[str] = field(default_factory=list)
+
+
+# one per thread: a thread reads one document's sentences in order
+_state = threading.local()
+
+
+def _rx() -> dict:
+    return load_patterns("cement")["regex"]
+
+
+def _follow(view: SentenceView) -> _Paragraph:
+    """The paragraph state for this sentence: reset where a new paragraph (or document) begins."""
+    paragraph = getattr(_state, "paragraph", None)
+    if paragraph is None or paragraph.closed or not 0 <= view.start - paragraph.end <= 1:
+        paragraph = _state.paragraph = _Paragraph()
+    paragraph.end, paragraph.closed = view.end, view.text.endswith("\n")
+    return paragraph
+
+
+def _volumes(text: str) -> list[Volume]:
+    rx = _rx()
+    found = []
+    for m in rx["volume"].finditer(text):
+        unit = m["unit"].replace(".", "").replace("^", "").replace("³", "3")
+        numbers = (parse_number(n.group()) for n in _NUMBER.finditer(m["numbers"]))
+        values = [ml for v in numbers if v is not None and (ml := to_ml(v, unit)) is not None and 0 < ml < 100]
+        if not values:
+            continue
+        after = text[m.end():]
+        # a total's span takes its "a total of" / "in all", which then say nothing of the series
+        lead, tail = rx["total_before"].search(text, 0, m.start()), rx["total_after"].match(text, m.end())
+        found.append(Volume(values, lead.start() if lead else m.start(), tail.end() if tail else m.end(),
+                            total=bool(lead or tail), per_side=bool(rx["per_side"].match(after)),
+                            per_level=bool(rx["per_level"].match(after))))
+    return found
+
+
+def _is_cement(text: str, volume: Volume, paragraph: _Paragraph) -> bool:
+    """The substance named nearest a volume decides; with none named near it, the sentence
+    (or its paragraph) must be about cement augmentation and name nothing else."""
+    rx = _rx()
+    named = [(m, True) for m in rx["cement"].finditer(text)] + [(m, False) for m in rx["other_substance"].finditer(text)]
+
+    def distance(m: re.Match) -> int:
+        return max(m.start() - volume.end, volume.start - m.end(), 0)
+    near = [(distance(m), is_cement) for m, is_cement in named if distance(m) <= _SUBSTANCE_REACH]
+    if near:
+        return min(near, key=lambda d: d[0])[1]
+    if any(not is_cement for _, is_cement in named):
+        return False
+    return bool(named) or bool(rx["procedure"].search(text)) or paragraph.about_cement
+
+
+def _nearest(mentions: list[LevelMention], volume: Volume) -> Optional[LevelMention]:
+    def distance(m: LevelMention) -> int:
+        return max(m.start - volume.end, volume.start - m.end, 0)
+    return min(mentions, key=distance, default=None)
+
+
+def _levels_for(volume: Volume, mentions: list[LevelMention], paragraph: _Paragraph) -> list[Optional[str]]:
+    """The vertebra of each value of a volume (None where it cannot be told)."""
+    n = len(volume.values)
+    if not mentions:
+        # the vertebrae the paragraph's augmentation named, where they are as many as the values
+        return list(paragraph.levels) if len(paragraph.levels) == n else [None] * n
+    if n > 1:
+        after = [lv for m in mentions if m.start >= volume.end for lv in m.levels]
+        before = [lv for m in mentions if m.end <= volume.start for lv in m.levels]
+        for group in (after[:n], before[-n:]):
+            if len(group) == n:
+                return list(group)
+        return [None] * n
+    nearest = _nearest(mentions, volume)
+    return [nearest.levels[0] if nearest and len(nearest.levels) == 1 else None]
+
+
+def _remember(view: SentenceView, paragraph: _Paragraph, mentions: list[LevelMention]) -> None:
+    """Note the vertebrae a sentence about cement augmentation names, for the sentences after it."""
+    rx = _rx()
+    words = list(rx["cement"].finditer(view.text)) + list(rx["procedure"].finditer(view.text))
+    if not words:
+        return
+    paragraph.about_cement = True
+    near = [lv for m in mentions if any(max(m.start - w.end(), w.start() - m.end) <= 30 for w in words)
+            for lv in m.levels]
+    if near:
+        paragraph.levels = list(dict.fromkeys(near))
+
+
+def _per_level(volumes: list[Volume], mentions: list[LevelMention],
+               paragraph: _Paragraph) -> tuple[dict[Optional[str], float], dict[Optional[str], tuple[int, int]]]:
+    """The sentence's volume for each vertebra: parts (one side, then the other) add up; a volume
+    "on each side" counts twice unless the sentence gives the total."""
+    has_total = any(v.total for v in volumes)
+    ml: dict[Optional[str], float] = {}
+    spans: dict[Optional[str], tuple[int, int]] = {}
+    for volume in volumes:
+        if volume.total or (volume.per_side and has_total):
+            continue
+        if volume.per_level:
+            levels = [lv for m in mentions for lv in m.levels] or [None]
+            pairs = [(lv, volume.values[0]) for lv in levels]
+        else:
+            factor = 2 if volume.per_side else 1
+            pairs = [(lv, v * factor) for lv, v in zip(_levels_for(volume, mentions, paragraph), volume.values)]
+        for level, value in pairs:
+            ml[level] = ml.get(level, 0) + value
+            s, e = spans.get(level, (volume.start, volume.end))
+            spans[level] = (min(s, volume.start), max(e, volume.end))
+    return ml, spans
+
+
+@family("cement")
+def find(view: SentenceView) -> Iterator[Candidate]:
+    rx = _rx()
+    paragraph = _follow(view)
+    text = view.text
+    mentions = find_levels(text)
+    volumes = [v for v in _volumes(text) if _is_cement(text, v, paragraph)
+               and not rx["negated_near"].search(text, 0, v.start)]
+    _remember(view, paragraph, mentions)
+    if not volumes or rx["pooled_stat"].search(text):
+        return
+    # "in total" and "overall" state one patient's sum here, not a pooled figure; negation
+    # was read near the volume above
+    allow = ("pooled", "negated")
+    ml, spans = _per_level(volumes, mentions, paragraph)
+    totals = [v for v in volumes if v.total]
+    named = {lv for m in mentions for lv in m.levels} or set(paragraph.levels)
+    if not ml and len(totals) == 1 and len(named) == 1:
+        # the total of the one vertebra treated is its volume
+        level = named.pop()
+        ml, spans = {level: totals[0].values[0]}, {level: (totals[0].start, totals[0].end)}
+    for level, value in ml.items():
+        if level is not None:
+            yield view.candidate("cement_volumes", {"level": level, "ml": round(value, 2)}, *spans[level],
+                                 confidence=0.85, allow=allow)
+    for volume in totals:
+        yield view.candidate("cement_total_ml", sum(volume.values), volume.start, volume.end,
+                             confidence=0.9, allow=allow)
+    if None in ml and not totals:
+        # a volume whose vertebra is not told still gives the patient's total
+        yield view.candidate("cement_total_ml", round(sum(ml.values()), 2), *spans[None],
+                             confidence=0.6, allow=allow)
