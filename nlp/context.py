@@ -27,6 +27,7 @@ class Rules:
     terminators: re.Pattern
     review_sections: frozenset[str]
     patient_reference: re.Pattern
+    pseudo_triggers: tuple[re.Pattern, ...]
 
 
 @lru_cache(maxsize=1)
@@ -35,12 +36,22 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
     rules = tuple(Rule(re.compile(r["trigger"], re.IGNORECASE), r["category"], r["direction"], r.get("window", 0))
                   for r in data["rules"] + data.get("extra_rules", []))
     return Rules(rules, re.compile(data["terminators"], re.IGNORECASE),
-                 frozenset(data["review_sections"]), re.compile(data["patient_reference"], re.IGNORECASE))
+                 frozenset(data["review_sections"]), re.compile(data["patient_reference"], re.IGNORECASE),
+                 tuple(re.compile(p, re.IGNORECASE) for p in data.get("pseudo_triggers", [])))
+
+
+def _without_pseudo_triggers(sentence: str, rules: Rules) -> str:
+    """The sentence with each pseudo-trigger's word blanked (same length, so offsets hold)."""
+    for pattern in rules.pseudo_triggers:
+        for m in pattern.finditer(sentence):
+            sentence = sentence[:m.start("word")] + " " * len(m["word"]) + sentence[m.end("word"):]
+    return sentence
 
 
 @lru_cache(maxsize=4096)
 def _triggers(sentence: str) -> tuple[tuple[int, int, str, str, int], ...]:
     rules = load_rules()
+    sentence = _without_pseudo_triggers(sentence, rules)
     return tuple((m.start(), m.end(), r.category, r.direction, r.window or len(sentence))
                  for r in rules.rules for m in r.trigger.finditer(sentence))
 

@@ -37,11 +37,8 @@ def _is_transfused(text: str, m: re.Match) -> bool:
 def find(view: SentenceView) -> Iterator[Candidate]:
     rx = _rx()
     text = view.text
-    if rx["pooled_stat"].search(text):
-        return
-    # "total blood loss" and "overall" describe the patient here, not a pooled series;
     # negation is read near the volume
-    allow = ("pooled", "negated")
+    allow = ("negated",)
     transfused: list[tuple[float, int, int]] = []
     for m in rx["volume"].finditer(text):
         ml = _ml(m)

@@ -156,11 +156,9 @@ def find(view: SentenceView) -> Iterator[Candidate]:
     volumes = [v for v in _volumes(text) if _is_cement(text, v, paragraph)
                and not rx["negated_near"].search(text, 0, v.start)]
     _remember(view, paragraph, mentions)
-    if not volumes or rx["pooled_stat"].search(text):
+    if not volumes:
         return
-    # "in total" and "overall" state one patient's sum here, not a pooled figure; negation
-    # was read near the volume above
-    allow = ("pooled", "negated")
+    allow = ("negated",)  # negation was read near the volume above
     ml, spans = _per_level(volumes, mentions, paragraph)
     totals = [v for v in volumes if v.total]
     named = {lv for m in mentions for lv in m.levels} or set(paragraph.levels)

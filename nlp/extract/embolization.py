@@ -113,7 +113,7 @@ def _feeders(view: SentenceView) -> Iterator[Candidate]:
         start = m.start() + rx["phrase_lead"].match(m.group()).end()
         for side_, level in dict.fromkeys(feeders):
             yield view.candidate("feeder_arteries", {"side": side_, "level": level}, start, end,
-                                 confidence=0.8, allow=("pooled", "negated"))
+                                 confidence=0.8, allow=("negated",))
 
 
 def _agents(view: SentenceView) -> Iterator[Candidate]:
@@ -121,8 +121,7 @@ def _agents(view: SentenceView) -> Iterator[Candidate]:
     expanded = view.expanded()
     if not rx["agent_cue"].search(expanded):
         return
-    # a percentage ("stain reduced by 90%") does not make a patient's embolisation a pooled figure
-    allow = ("negated",) if rx["pooled_stat"].search(view.text) else ("negated", "pooled")
+    allow = ("negated",)
     for code, pattern in _agent_regexes().items():
         if code == "ethanol" and (rx["ethanol_direct"].search(expanded) or not rx["ethanol_arterial"].search(expanded)):
             continue

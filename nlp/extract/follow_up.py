@@ -36,24 +36,13 @@ def _bounded(text: str, start: int) -> bool:
     return any(p.search(text[max(0, start - 30):start]) for p in _data()["regex"]["not_follow_up"])
 
 
-def unmasked(view: SentenceView, masks: list[re.Pattern]) -> SentenceView:
-    """The view with words that only look like ConText triggers ("most recent", "at last
-    review") blanked out, same length, so that the modifiers computed on it are the true ones."""
-    text = view.text
-    for pattern in masks:
-        for m in pattern.finditer(text):
-            text = text[:m.start("word")] + " " * len(m["word"]) + text[m.end("word"):]
-    return view if text == view.text else SentenceView(text, view.start, view.section, view.abbreviations)
-
-
 def _follow_up(view: SentenceView) -> Iterator[Candidate]:
-    flagged = unmasked(view, _data()["regex"]["false_triggers"])
     for pattern in _data()["regex"]["follow_up"]:
         for m in pattern.finditer(view.text):
             months = _months(m["dur"])
             if months is None or months <= 0 or _gestational(m["dur"], months) or _bounded(view.text, m.start()):
                 continue
-            yield flagged.candidate("follow_up_months", months, *m.span(), confidence=0.85, allow=_ALLOW)
+            yield view.candidate("follow_up_months", months, *m.span(), confidence=0.85, allow=_ALLOW)
 
 
 def _clause_before(text: str, start: int) -> str:

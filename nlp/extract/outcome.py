@@ -8,7 +8,6 @@ from typing import Iterator
 from nlp.assemble import BLOCKING
 from nlp.context import modifiers
 from nlp.extract.base import Candidate, SentenceView, family, load_patterns
-from nlp.extract.follow_up import unmasked
 from nlp.normalize.scores import find_pain_scores
 
 
@@ -29,10 +28,6 @@ def _rx(name: str) -> list[re.Pattern]:
 
 def _matches(name: str, text: str) -> bool:
     return any(p.search(text) for p in _rx(name))
-
-
-def _view(view: SentenceView) -> SentenceView:
-    return unmasked(view, load_patterns("follow_up")["regex"]["false_triggers"])
 
 
 def _treated(text: str) -> bool:
@@ -89,26 +84,26 @@ def _deciding(cues: list[Cue]) -> Cue:
 
 def _outcome(view: SentenceView) -> Iterator[Candidate]:
     """One state per sentence."""
-    cues = _cues(_view(view))
+    cues = _cues(view)
     if not cues:
         return
     deciding = _deciding(cues)
     state = "improved" if deciding.state == "residual" else deciding.state
     allow = ("negated",) if deciding.state in _data()["negation_is_value"] else ()
-    yield _view(view).candidate("outcome", state, deciding.start, deciding.end, confidence=0.8, allow=allow)
+    yield view.candidate("outcome", state, deciding.start, deciding.end, confidence=0.8, allow=allow)
 
 
 def _recurrence(view: SentenceView) -> Iterator[Candidate]:
-    text, flagged = view.text, _view(view)
+    text = view.text
     for pattern in _rx("recurrence"):
         for m in pattern.finditer(text):
             if not (_matches("not_recurrence", text[max(0, m.start() - 40):m.start()])
                     or _matches("not_recurrence_after", text[m.end():m.end() + 40])):
-                yield flagged.candidate("recurrence", True, *m.span(), confidence=0.8)
+                yield view.candidate("recurrence", True, *m.span(), confidence=0.8)
     names = ["no_recurrence"] + (["no_recurrence_treated"] if _matches("after_treatment", text) else [])
     for pattern in (p for name in names for p in _rx(name)):
         for m in pattern.finditer(text):
-            yield flagged.candidate("recurrence", False, *m.span(), confidence=0.8, allow=("negated",))
+            yield view.candidate("recurrence", False, *m.span(), confidence=0.8, allow=("negated",))
 
 
 def _complications(view: SentenceView) -> Iterator[Candidate]:

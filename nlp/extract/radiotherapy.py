@@ -37,8 +37,6 @@ def _total(text: str, m: re.Match) -> Optional[float]:
 def find(view: SentenceView) -> Iterator[Candidate]:
     rx = _rx()
     text = view.text
-    if rx["pooled_stat"].search(text):
-        return
     for m in rx["dose"].finditer(text):
         if re.search(r"[-–—]|\bto\b|\bbetween\b", m["number"]):
             continue  # a range of doses is a statement about treatment in general

@@ -5,7 +5,6 @@ import re
 from typing import Iterator
 
 from nlp.extract.base import Candidate, SentenceView, family, load_patterns
-from nlp.extract.follow_up import unmasked
 from nlp.normalize.numbers import parse_number
 from nlp.normalize.scores import find_pain_scores, pain_score
 
@@ -108,5 +107,5 @@ def _enneking(view: SentenceView) -> Iterator[Candidate]:
 
 @family("scores")
 def find(view: SentenceView) -> Iterator[Candidate]:
-    yield from _pain_scores(unmasked(view, load_patterns("follow_up")["regex"]["false_triggers"]))
+    yield from _pain_scores(view)
     yield from _enneking(view)
