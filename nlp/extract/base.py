@@ -47,6 +47,9 @@ class SentenceView:
     start: int
     section: str
     abbreviations: dict[str, str]
+    # the sentences before this one in its paragraph: "PVP of L3 was done. A total of 3.5 ml
+    # went in." is one story
+    earlier: tuple[str, ...] = ()
 
     @property
     def end(self) -> int:
@@ -110,11 +113,15 @@ def sentence_views(doc: Doc) -> Iterator[SentenceView]:
         sections = doc._.sections or []
         abbreviations = {str(a): str(a._.long_form) for a in getattr(doc._, "abbreviations", [])}
         views = []
+        paragraph: list[str] = []
         for sent in doc.sents:
             text = sent.text
             if not text.strip():
+                paragraph = []
                 continue
-            views.append(SentenceView(text, sent.start_char, _kind_at(sections, sent.start_char), abbreviations))
+            views.append(SentenceView(text, sent.start_char, _kind_at(sections, sent.start_char), abbreviations,
+                                      tuple(paragraph)))
+            paragraph = [] if "\n" in text or "\n" in sent[-1].whitespace_ else paragraph + [text]
         doc.user_data["caseminer_views"] = views
     return iter(views)
 

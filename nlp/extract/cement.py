@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
@@ -29,28 +28,19 @@ class Volume:
 
 @dataclass
 class _Paragraph:
-    """What earlier sentences of the paragraph said about cement: the finder sees one
-    sentence at a time, but "PVP of L3 was done. A total of 3.5 ml went in." is one story."""
-    end: int = -1
-    closed: bool = False  # the last sentence ended its line
+    """What the earlier sentences of the paragraph said about cement."""
     about_cement: bool = False
     levels: list[str] = field(default_factory=list)
-
-
-# one per thread: a thread reads one document's sentences in order
-_state = threading.local()
 
 
 def _rx() -> dict:
     return load_patterns("cement")["regex"]
 
 
-def _follow(view: SentenceView) -> _Paragraph:
-    """The paragraph state for this sentence: reset where a new paragraph (or document) begins."""
-    paragraph = getattr(_state, "paragraph", None)
-    if paragraph is None or paragraph.closed or not 0 <= view.start - paragraph.end <= 1:
-        paragraph = _state.paragraph = _Paragraph()
-    paragraph.end, paragraph.closed = view.end, view.text.endswith("\n")
+def _paragraph(view: SentenceView) -> _Paragraph:
+    paragraph = _Paragraph()
+    for text in view.earlier:
+        _remember(text, paragraph, find_levels(text))
     return paragraph
 
 
@@ -111,10 +101,10 @@ def _levels_for(volume: Volume, mentions: list[LevelMention], paragraph: _Paragr
     return [nearest.levels[0] if nearest and len(nearest.levels) == 1 else None]
 
 
-def _remember(view: SentenceView, paragraph: _Paragraph, mentions: list[LevelMention]) -> None:
+def _remember(text: str, paragraph: _Paragraph, mentions: list[LevelMention]) -> None:
     """Note the vertebrae a sentence about cement augmentation names, for the sentences after it."""
     rx = _rx()
-    words = list(rx["cement"].finditer(view.text)) + list(rx["procedure"].finditer(view.text))
+    words = list(rx["cement"].finditer(text)) + list(rx["procedure"].finditer(text))
     if not words:
         return
     paragraph.about_cement = True
@@ -150,12 +140,11 @@ def _per_level(volumes: list[Volume], mentions: list[LevelMention],
 @family("cement")
 def find(view: SentenceView) -> Iterator[Candidate]:
     rx = _rx()
-    paragraph = _follow(view)
+    paragraph = _paragraph(view)
     text = view.text
     mentions = find_levels(text)
     volumes = [v for v in _volumes(text) if _is_cement(text, v, paragraph)
                and not rx["negated_near"].search(text, 0, v.start)]
-    _remember(view, paragraph, mentions)
     if not volumes:
         return
     allow = ("negated",)  # negation was read near the volume above
