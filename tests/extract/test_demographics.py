@@ -62,3 +62,8 @@ def test_research_text_describes_no_patient(nlp, text):
 def test_a_relative_named_after_the_patient(nlp):
     record = _record(nlp, "The affected individual, a male, was the fourth child. One sibling, a girl, was well.")
     assert record.sex == "male"
+
+
+def test_clinical_note_opening_with_sex_and_age(nlp):
+    record = _record(nlp, "F, 41. Low back pain x 9 mo, worse at night. No deficit.")
+    assert (record.age_years, record.sex) == (41, "female")

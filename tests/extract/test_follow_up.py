@@ -56,3 +56,23 @@ def test_symptom_duration(nlp, text, months):
 ])
 def test_not_a_symptom_duration(nlp, text):
     assert _record(nlp, PATIENT + text).symptom_duration_months is None
+
+
+def test_gestational_age_is_not_a_symptom_duration():
+    from nlp.ingest.document import Document, Section
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("A 29-year-old woman at 30 weeks of gestation developed progressive paraparesis over ten days. "
+            "MRI showed a T6 hemangioma.")
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert record.symptom_duration_months == pytest.approx(0.33, abs=0.01)
+
+
+def test_clinical_note_shorthand():
+    from nlp.ingest.document import Document, Section
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = "M, 52. Neck pain x 6 wks. Tx: vertebroplasty of C4.\nFU 18 mo: pain free."
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert record.symptom_duration_months == pytest.approx(1.38, abs=0.01)
+    assert record.follow_up_months == 18

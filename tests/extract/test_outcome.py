@@ -68,3 +68,14 @@ def test_complications_reviewed_in_the_discussion_are_not_the_patients(nlp):
     doc = Document("t", text, sections=[Section("", "case", 0, len(case)),
                                         Section("", "discussion", len(case), len(text))])
     assert extract_records(nlp, doc)[0].complications == []
+
+
+def test_death_from_the_disease_is_an_outcome_not_a_complication():
+    from nlp.ingest.document import Document, Section
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("A 67-year-old man underwent kyphoplasty of L2 for a renal cell carcinoma metastasis. "
+            "His pain decreased. He died of disseminated disease 7 months after treatment.")
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert record.outcome == "died"
+    assert "death" not in record.complications
