@@ -47,13 +47,19 @@ _REGIONS = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sac
 _ORDINAL = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _SPAN_SEP = r"\s*[-–—]\s*|\s+(?:to|through|thru)\s+"
 _ORDINAL_SEP = rf"\s*,\s*|\s+(?:and|or)\s+|{_SPAN_SEP}"
+_REGION = "|".join(_REGIONS)
+_VERTEBRA = r"(?:vertebra(?:e|l(?:\s+bod(?:y|ies))?)?|levels?|segments?|bod(?:y|ies))"
+_NAMED = {"atlas": "C1", "axis": "C2"}
 
 _MENTION = re.compile(
     # T11-L1, T11 to L1, L1/2, L1-2, C1–2, or one code
     rf"(?P<first>{LEVEL_RE})(?:(?:{_SPAN_SEP}|\s*/\s*)(?:(?P<last>{LEVEL_RE})|(?P<bare>{_NUMBER})))?"
-    # the first (and second) lumbar vertebra(e), the twelfth thoracic vertebral body
-    rf"|(?i:\b(?P<ordinals>(?:{_ORDINAL})(?:(?:{_ORDINAL_SEP})(?:{_ORDINAL}))*)\s+"
-    rf"(?P<region>{'|'.join(_REGIONS)})\s+(?:vertebra(?:e|l(?:\s+bod(?:y|ies))?)?|levels?|segments?|bod(?:y|ies))\b)")
+    # the first (and second) lumbar vertebra(e), the twelfth thoracic vertebral body, between the
+    # sixth and eighth thoracic vertebrae, the twelfth thoracic (and fifth lumbar vertebrae)
+    rf"|(?i:\b(?P<between>between\s+(?:the\s+)?)?(?P<ordinals>(?:{_ORDINAL})(?:(?:{_ORDINAL_SEP})(?:{_ORDINAL}))*)\s+"
+    rf"(?P<region>{_REGION})(?:\s+{_VERTEBRA}\b|(?=(?:{_ORDINAL_SEP})(?:the\s+)?(?:{_ORDINAL})\s+(?:{_REGION})\s+{_VERTEBRA}\b)))"
+    # the atlas, the axis vertebra
+    r"|(?i:\b(?P<named>atlas|axis(?=\s+vertebra))\b)")
 
 
 @dataclass
@@ -89,8 +95,12 @@ def find_levels(text: str) -> list[LevelMention]:
     """Every mention of vertebrae in ``text``, in order: codes, ranges of codes, ordinal phrases."""
     mentions = []
     for m in _MENTION.finditer(text):
-        levels, end = (_ordinal_levels(m["ordinals"], _REGIONS[m["region"].lower()]), m.end()) \
-            if m["ordinals"] else _code_levels(m)
+        if m["named"]:
+            levels, end = [_NAMED[m["named"].lower()]], m.end()
+        elif m["ordinals"]:
+            levels, end = _ordinal_levels(m["ordinals"], _REGIONS[m["region"].lower()], bool(m["between"])), m.end()
+        else:
+            levels, end = _code_levels(m)
         if levels:
             mentions.append(LevelMention(levels, m.start(), end))
     return mentions
@@ -110,8 +120,9 @@ def _code_levels(m: re.Match) -> tuple[list[str], int]:
     return expand_range(first, last), m.end()
 
 
-def _ordinal_levels(ordinals: str, region: str) -> list[str]:
-    """"eleventh and twelfth" -> T11 T12; "first to third" -> L1 L2 L3 (region given)."""
+def _ordinal_levels(ordinals: str, region: str, between: bool = False) -> list[str]:
+    """"eleventh and twelfth" -> T11 T12; "first to third" -> L1 L2 L3 (region given);
+    "between the sixth and eighth" -> T6 T7 T8."""
     parts = re.split(rf"({_ORDINAL_SEP})", ordinals, flags=re.IGNORECASE)
     levels: set[str] = set()
     previous = None
@@ -119,7 +130,7 @@ def _ordinal_levels(ordinals: str, region: str) -> list[str]:
         level = normalize_level(f"{region}{_ORDINALS[parts[i].lower()]}")
         if level is None:
             continue
-        spans = i and re.fullmatch(_SPAN_SEP, parts[i - 1], re.IGNORECASE)
+        spans = i and (between or re.fullmatch(_SPAN_SEP, parts[i - 1], re.IGNORECASE))
         levels.update(expand_range(previous, level) if spans and previous else [level])
         previous = level
     return sorted(levels, key=_POSITION.__getitem__)

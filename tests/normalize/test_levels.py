@@ -87,3 +87,14 @@ def test_find_levels_never_raises_and_stays_in_the_spine(text):
         assert 0 <= m.start < m.end <= len(text)
         assert m.levels and all(level in LEVELS for level in m.levels)
         assert m.levels == sorted(m.levels, key=LEVELS.index)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("between the sixth and eighth thoracic vertebrae", ["T6", "T7", "T8"]),
+    ("the twelfth thoracic and fifth lumbar vertebrae", ["T12", "L5"]),
+    ("a lesion of the atlas", ["C1"]),
+    ("the axis vertebra", ["C2"]),
+    ("along the long axis of the body", []),
+])
+def test_ordinal_lists_ranges_and_named_vertebrae(text, expected):
+    assert [lv for m in find_levels(text) for lv in m.levels] == expected
