@@ -37,6 +37,8 @@ def _bounded(text: str, start: int) -> bool:
 
 
 def _follow_up(view: SentenceView) -> Iterator[Candidate]:
+    if view.section == "title":
+        return  # "... nine years after laminectomy": a title dates the story, not the follow-up
     for pattern in _data()["regex"]["follow_up"]:
         for m in pattern.finditer(view.text):
             months = _months(m["dur"])

@@ -110,7 +110,10 @@ def _complications(view: SentenceView) -> Iterator[Candidate]:
     text = view.text
     if _matches("general_statement", text):
         return
-    in_context = _matches("complication_context", text)
+    # "On the second postoperative day ... MRI showed an epidural hematoma": the sentence
+    # before, in the same paragraph, may be the one that places it after treatment
+    in_context = _matches("complication_context", text) or bool(
+        view.earlier and _matches("complication_context", view.earlier[-1]))
     for code, patterns in _data()["regex"]["complications"].items():
         if code in _data()["needs_context"] and not in_context:
             continue

@@ -8,7 +8,7 @@ from nlp.normalize.numbers import DIGITS_RE, parse_number
 from nlp.normalize.units import unit_pattern
 
 # the largest value of each scale, by how the text names it
-_SCALE_MAX = {"10": 10, "cm": 10, "100": 100, "mm": 100}
+_SCALE_MAX = {"10": 10, "ten": 10, "cm": 10, "100": 100, "mm": 100}
 
 
 def pain_score(value: float, scale: str | None = None) -> float | None:
@@ -35,17 +35,20 @@ class PainScore:
 _STRONG = (r"(?:VAS|NRS|NPRS|VNRS|visual\s+analog(?:ue)?\s+scale|numeric(?:al)?\s+(?:pain\s+)?rating\s+scale"
            r"|pain\s+(?:scores?|intensity|scales?))\b(?:\s*\([^()\d]*\))?")
 _RANGE_NOTE = r"(?:\s*\(\s*0\s*[-–]\s*(?:10|100)\s*(?:mm|cm)?\s*\))?"  # "VAS (0-100 mm)"
-_FRACTION = r"\s*(?:/|out\s+of)\s*(?:100|10)\b"
+_FRACTION = r"\s*(?:/|out\s+of)\s*(?:100|10|ten)\b"
 _SCALE = rf"(?P<scale>{_FRACTION}|\s*(?:mm|cm)\b)"
 # the number in digits, perhaps a dash range ("VAS 7-8"), but never a "from 8 to 2" change,
 # nor a time ("VAS at 6 months was 2") or a percentage
-_VALUE = (rf"(?<![-–/])(?P<value>{DIGITS_RE}(?:\s*[-–]\s*{DIGITS_RE})?)"
+_VALUE = (rf"(?<![-–/])(?P<value>{DIGITS_RE}(?:\s*[-–]\s*{DIGITS_RE})?"
+          r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s+(?:of|patients|cases|subjects|lesions)\b))"
           rf"(?!\s*-?\s*(?:%|{unit_pattern('time')}))")
+# "80 on a 0-100 mm visual analogue scale": the scale named before the cue gives the range
+_NOTED_RANGE = r"(?:(?P<note>0\s*[-–]\s*(?:10|100))\s*(?:mm|cm)?\s+)?"
 _GAP = r"[^.;\n()]{0,30}?"  # within the clause, not into a bracket: "VAS (0-10)"
 _PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     rf"\b{_STRONG}{_RANGE_NOTE}{_GAP}{_VALUE}{_SCALE}?",                   # VAS 8/10, NRS of 7, VAS 75 mm
     rf"\b(?:score|pain){_GAP}{_VALUE}(?P<scale>{_FRACTION})",            # score of 7/10, pain 8/10
-    rf"{_VALUE}{_SCALE}?\s+(?:on|in)\s+(?:the\s+|a\s+)?{_STRONG}",        # 8 on VAS
+    rf"{_VALUE}{_SCALE}?\s+(?:on|in)\s+(?:the\s+|a\s+)?{_NOTED_RANGE}{_STRONG}",  # 8 on VAS, 80 on a 0-100 mm VAS
 )]
 
 
@@ -57,7 +60,10 @@ def find_pain_scores(text: str) -> list[PainScore]:
         if found and m.start() < found[-1].end:
             continue
         number = parse_number(m["value"])
-        value = None if number is None else pain_score(number, m["scale"] and m["scale"].strip())
+        scale = m["scale"] and m["scale"].strip()
+        if not scale and m.groupdict().get("note"):
+            scale = "100" if m["note"].endswith("100") else "10"
+        value = None if number is None else pain_score(number, scale)
         if value is not None:
             found.append(PainScore(value, m.start(), m.end()))
     return found

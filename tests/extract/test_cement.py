@@ -85,3 +85,14 @@ def test_an_mri_sequence_is_not_a_vertebra():
 def test_negation_elsewhere_in_the_sentence_does_not_drop_the_volume():
     found = _found("No cement leakage was seen after injection of 5 mL of PMMA into T12.")
     assert ("cement_volumes", "{'level': 'T12', 'ml': 5.0}") in found
+
+
+def test_same_volume_into_each_of_two_named_bodies():
+    from nlp.ingest.document import Document, Section
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("A 52-year-old woman had a hemangioma of T11 and L1. "
+            "Then 2.5 mL of PMMA was injected into each of the T11 and L1 bodies through the screws.")
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert sorted((v.level, v.ml) for v in record.cement_volumes) == [("L1", 2.5), ("T11", 2.5)]
+    assert record.cement_total_ml == 5

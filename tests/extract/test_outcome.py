@@ -79,3 +79,13 @@ def test_death_from_the_disease_is_an_outcome_not_a_complication():
     record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
     assert record.outcome == "died"
     assert "death" not in record.complications
+
+
+def test_complication_placed_after_treatment_by_the_sentence_before():
+    from nlp.ingest.document import Document, Section
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("A 52-year-old man underwent T11 vertebrectomy. On the second postoperative day his back pain "
+            "increased. MRI showed a dorsal epidural hematoma, which was evacuated the same day.")
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert record.complications == ["hematoma"]

@@ -42,3 +42,17 @@ def test_scores_stay_on_0_to_10(value, scale):
 def test_parse_never_raises(text):
     score = parse_pain_score(text)
     assert score is None or 0 <= score <= 10
+
+
+@pytest.mark.parametrize("text, value", [
+    ("She rated her pain at 80 on a 0–100 mm visual analog scale (VAS).", 8.0),
+    ("He rated his pain as 6 on a 0–10 visual analog scale.", 6.0),
+    ("Her pain score was nine out of ten on the numerical rating scale.", 9.0),
+    ("At six months his pain score was three, and he was back at work.", 3.0),
+])
+def test_scores_with_the_range_before_the_scale_or_in_words(text, value):
+    assert parse_pain_score(text) == value
+
+
+def test_a_word_number_that_counts_patients_is_no_score():
+    assert parse_pain_score("VAS improved in one of the patients.") is None
