@@ -3,24 +3,35 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from nlp.assemble import assemble
-from nlp.cases import split_cases
+from nlp.assemble import assemble, choose
+from nlp.cases import CaseSegment, CaseSplit, split_cases
+from nlp.extract.base import Candidate, sentence_views
 from nlp.ingest.document import Document
 from nlp.pipeline import annotate
-from nlp.schema import CaseRecord
+from nlp.schema import LIST_FIELDS, CaseRecord
+from nlp.series.rules import rules
 
 
 def extract_records(nlp: Language, document: Document) -> list[CaseRecord]:
     doc = annotate(nlp, document)
-    candidates = doc._.candidates
-    segments = split_cases(document, candidates)
-    records = []
-    for segment in segments:
-        own = [c for c in candidates if segment.holds(c.start)] + segment.candidates
-        if len(segments) > 1:
-            # "PVA particles were used in all cases": a series-wide statement outside every
-            # patient's own text applies to each of them
-            own += [c for c in candidates if "all_patients" in c.flags
-                    and not any(s.holds(c.start) for s in segments)]
-        records.append(assemble(document.id, segment.index, own, document.text))
-    return records
+    views = list(sentence_views(doc))
+    abbreviations = views[0].abbreviations if views else {}
+    split = split_cases(document, views, doc._.candidates, abbreviations)
+    return [assemble(document.id, segment.index, patient_candidates(segment, split), document.text)
+            for segment in split.segments]
+
+
+def patient_candidates(segment: CaseSegment, split: CaseSplit) -> list[Candidate]:
+    """A patient's candidates, field by field: what its table row states stands (the narrative
+    adds only to its lists of treatments, agents, arteries and complications); a statement
+    about the whole series counts where the patient's own text gives no value (lists: adds)."""
+    data = rules()
+    given = {c.field for c in segment.table if choose(c.field, [c]) is not None}
+    table_fields = {f for group in data["table_fields"] if given & set(group) for f in group}
+    own = segment.table + [c for c in segment.narrative if c.field not in table_fields]
+    stated = {c.field for c in own if c.field not in LIST_FIELDS and choose(c.field, [c]) is not None}
+    shared = [s.candidate for s in split.shared
+              if segment.number not in s.excluded
+              and s.candidate.field not in stated
+              and not (segment.lost and s.candidate.field in data["follow_up_fields"])]
+    return own + shared
