@@ -96,3 +96,12 @@ def test_same_volume_into_each_of_two_named_bodies():
     record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
     assert sorted((v.level, v.ml) for v in record.cement_volumes) == [("L1", 2.5), ("T11", 2.5)]
     assert record.cement_total_ml == 5
+
+
+def test_both_pedicles_is_the_route_not_a_doubling():
+    from nlp.ingest.document import Document, Section
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = "A 60-year-old man had an L3 hemangioma. Then 5.5 mL of PMMA was injected into L3 through both pedicles."
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert record.cement_total_ml == 5.5
