@@ -369,7 +369,9 @@ def pooled_series(views: list[SentenceView]) -> bool:
     patients."): figures about it describe no one patient."""
     rx = rules()["patients"]
     for view in views:
-        if view.section in _REVIEW_KINDS or rx["literature"].search(view.text):
+        # an Introduction may state the series' size ("Background: ... 213 patients met the
+        # inclusion criteria" in a structured abstract); others' series there are literature
+        if view.section in _REVIEW_KINDS - {"introduction"} or rx["literature"].search(view.text):
             continue
         for m in rx["cohort"].finditer(view.text):
             n = _number(m["n"])

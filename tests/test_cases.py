@@ -158,3 +158,15 @@ def test_exception_reaches_over_its_relative_clause():
     text = "Apart from patient 2, whose lesion recurred, no patient had a recurrence."
     (ref,) = find_refs(text)
     assert ref.except_ and text[ref.start:ref.end] == "Apart from patient 2, whose lesion recurred"
+
+
+def test_systematic_review_with_a_youngest_patient_has_no_case():
+    from nlp.ingest.text import read_text
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("Treatment of spinal hemangiomas: a systematic review\n\nAbstract\n"
+            "Background: Evidence is scarce. Methods: MEDLINE was searched. Results: Thirty articles "
+            "describing 120 patients met the inclusion criteria. Mean age was 44 years.\n\n"
+            "Results\nThe youngest patient in the review was a 9-year-old boy with a T4 lesion treated by "
+            "laminectomy; the oldest was an 81-year-old woman.\n")
+    assert extract_records(build_pipeline(), read_text(text.encode(), "review")) == []

@@ -23,7 +23,9 @@ class Volume:
     end: int
     total: bool = False
     per_side: bool = False
-    per_level: bool = False
+    # where "per level" / "into each of the T11 and L1 bodies" ends: the vertebrae it names
+    # (or, naming none, every vertebra of the sentence) get the volume each
+    per_level_end: Optional[int] = None
 
 
 @dataclass
@@ -54,11 +56,12 @@ def _volumes(text: str) -> list[Volume]:
         if not values:
             continue
         after = text[m.end():]
+        each = rx["per_level"].match(after)
         # a total's span takes its "a total of" / "in all", which then say nothing of the series
         lead, tail = rx["total_before"].search(text, 0, m.start()), rx["total_after"].match(text, m.end())
         found.append(Volume(values, lead.start() if lead else m.start(), tail.end() if tail else m.end(),
                             total=bool(lead or tail), per_side=bool(rx["per_side"].match(after)),
-                            per_level=bool(rx["per_level"].match(after))))
+                            per_level_end=m.end() + each.end() if each else None))
     return found
 
 
@@ -124,8 +127,9 @@ def _per_level(volumes: list[Volume], mentions: list[LevelMention],
     for volume in volumes:
         if volume.total or (volume.per_side and has_total):
             continue
-        if volume.per_level:
-            levels = [lv for m in mentions for lv in m.levels] or [None]
+        if volume.per_level_end is not None:
+            named = [lv for m in mentions if volume.end <= m.start < volume.per_level_end for lv in m.levels]
+            levels = named or [lv for m in mentions for lv in m.levels] or [None]
             pairs = [(lv, volume.values[0]) for lv in levels]
         else:
             factor = 2 if volume.per_side else 1
