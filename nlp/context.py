@@ -61,6 +61,16 @@ def _terminator_positions(sentence: str) -> tuple[int, ...]:
     return tuple(m.start() for m in load_rules().terminators.finditer(sentence))
 
 
+def _refers_to_patient(sentence: str, start: int, end: int, rules: Rules, terminators: tuple[int, ...]) -> bool:
+    """A reference to the patient in the span's own clause ("..., and our case suggests"
+    speaks of the patient in its clause only)."""
+    for m in rules.patient_reference.finditer(sentence):
+        lo, hi = min(m.start(), start), max(m.end(), end)
+        if not any(lo < p < hi for p in terminators):
+            return True
+    return False
+
+
 def modifiers(sentence: str, start: int, end: int, section: str = "other") -> set[str]:
     """The categories whose trigger has the span ``sentence[start:end]`` in scope."""
     rules = load_rules()
@@ -75,6 +85,6 @@ def modifiers(sentence: str, start: int, end: int, section: str = "other") -> se
         elif t_start >= end and direction in ("backward", "both"):
             if t_start - end <= window and not any(end <= p < t_start for p in terminators):
                 found.add(category)
-    if section in rules.review_sections and not rules.patient_reference.search(sentence):
+    if section in rules.review_sections and not _refers_to_patient(sentence, start, end, rules, terminators):
         found.add("review")
     return found

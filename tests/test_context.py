@@ -38,3 +38,10 @@ def test_without_negates_only_what_follows_closely():
     sentence = "MRI without contrast, obtained after a week of worsening pain, showed a mass at D4."
     assert "negated" not in _flags(sentence, "mass at D4")
     assert "negated" in _flags("He recovered without neurological deficit.", "neurological deficit")
+
+
+def test_a_patient_reference_covers_its_own_clause_only():
+    sentence = ("Sclerotherapy has given healing rates comparable to curettage, "
+                "and our case suggests that it is feasible in the spine.")
+    assert "review" in _flags(sentence, "curettage", "discussion")
+    assert "review" not in _flags("In our case, curettage was avoided.", "curettage", "discussion")

@@ -74,13 +74,10 @@ def _cues(view: SentenceView) -> list[Cue]:
 
 
 def _groups(text: str, mentions: list[LevelMention]) -> list[Group]:
-    """Mentions joined by commas or "and" form one list; a disc or joint written "T11/12"
-    is dropped, being no vertebra of the lesion."""
+    """Mentions joined by commas or "and" form one list."""
     rx = _patterns()["regex"]
     groups: list[list[LevelMention]] = []
     for m in mentions:
-        if rx["interspace"].match(text[m.start:m.end]):
-            continue
         if groups and rx["joiner"].match(text[groups[-1][-1].end:m.start]):
             groups[-1].append(m)
         else:

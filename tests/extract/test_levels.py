@@ -84,3 +84,12 @@ def test_discussion_of_other_cases_gives_no_level(nlp):
 def test_a_table_cell_of_levels_alone():
     assert _levels("T12, L1") == {"T12", "L1"}
     assert _levels("Right T8 intercostal") == set()
+
+
+def test_slash_notation_names_both_vertebrae_of_a_lesion_but_not_of_a_disc():
+    from nlp.ingest.document import Document, Section
+    from nlp.records import extract_records
+    text = ("A 15-year-old boy had an expansile lesion at L4/5 on the right. "
+            "Cement leaked into the L3/4 foramen.")
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert record.levels == ["L4", "L5"]
