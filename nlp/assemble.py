@@ -129,6 +129,11 @@ def assemble(document_id: str, case_index: int, candidates: Iterable[Candidate],
         values[field] = choice.value
         evidence[field] = _spans(choice.support, text)
         confidence[field] = round(max(min(1.0, _weight(c)) for c in choice.support), 3)
+    if values.get("cement_total_ml") and not values.get("cement_volumes") and len(values.get("levels", [])) == 1:
+        # one vertebra treated: the total is that vertebra's volume
+        values["cement_volumes"] = [{"level": values["levels"][0], "ml": values["cement_total_ml"]}]
+        evidence["cement_volumes"] = evidence["cement_total_ml"] + evidence["levels"]
+        confidence["cement_volumes"] = min(confidence["cement_total_ml"], confidence["levels"])
     if "cement_total_ml" not in values and values.get("cement_volumes"):
         values["cement_total_ml"] = round(sum(v["ml"] for v in values["cement_volumes"]), 2)
         evidence["cement_total_ml"] = evidence["cement_volumes"]

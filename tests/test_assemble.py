@@ -42,3 +42,9 @@ def test_case_section_beats_discussion():
     record = assemble("d", 1, [_c("age_years", 40.0, "VAS 8", section="discussion"),
                                _c("age_years", 66.0, "66-year-old", section="case")], TEXT)
     assert record.age_years == 66
+
+
+def test_a_total_for_the_one_treated_vertebra_is_its_volume():
+    record = assemble("d", 1, [_c("levels", "L1", "L1 and L2"), _c("cement_total_ml", 3.0, "Cement 3 mL")], TEXT)
+    assert [(v.level, v.ml) for v in record.cement_volumes] == [("L1", 3.0)]
+    assert {s.text for s in record.evidence["cement_volumes"]} == {"Cement 3 mL", "L1 and L2"}

@@ -43,7 +43,7 @@ _VALUE = (rf"(?<![-–/])(?P<value>{DIGITS_RE}(?:\s*[-–]\s*{DIGITS_RE})?"
           r"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s+(?:of|patients|cases|subjects|lesions)\b))"
           rf"(?!\s*-?\s*(?:%|{unit_pattern('time')}))")
 # "80 on a 0-100 mm visual analogue scale": the scale named before the cue gives the range
-_NOTED_RANGE = r"(?:(?P<note>0\s*[-–]\s*(?:10|100))\s*(?:mm|cm)?\s+)?"
+_NOTED_RANGE = r"(?:(?P<note>0\s*[-–]\s*(?:10|100)|(?:10|ten)[\s-]*point|(?:100|hundred)[\s-]*(?:mm|point))\s*(?:mm|cm)?\s+)?"
 _GAP = r"[^.;\n()]{0,30}?"  # within the clause, not into a bracket: "VAS (0-10)"
 _PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     rf"\b{_STRONG}{_RANGE_NOTE}{_GAP}{_VALUE}{_SCALE}?",                   # VAS 8/10, NRS of 7, VAS 75 mm
@@ -62,7 +62,7 @@ def find_pain_scores(text: str) -> list[PainScore]:
         number = parse_number(m["value"])
         scale = m["scale"] and m["scale"].strip()
         if not scale and m.groupdict().get("note"):
-            scale = "100" if m["note"].endswith("100") else "10"
+            scale = "100" if re.search(r"100|hundred", m["note"]) else "10"
         value = None if number is None else pain_score(number, scale)
         if value is not None:
             found.append(PainScore(value, m.start(), m.end()))

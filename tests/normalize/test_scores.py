@@ -56,3 +56,11 @@ def test_scores_with_the_range_before_the_scale_or_in_words(text, value):
 
 def test_a_word_number_that_counts_patients_is_no_score():
     assert parse_pain_score("VAS improved in one of the patients.") is None
+
+
+@pytest.mark.parametrize("text, value", [
+    ("He rated his pain at eight on a ten-point visual analog scale.", 8.0),
+    ("Her pain was 70 on a 100-mm visual analogue scale.", 7.0),
+])
+def test_scale_named_as_points_or_millimetres(text, value):
+    assert parse_pain_score(text) == value
