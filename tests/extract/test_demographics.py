@@ -67,3 +67,8 @@ def test_a_relative_named_after_the_patient(nlp):
 def test_clinical_note_opening_with_sex_and_age(nlp):
     record = _record(nlp, "F, 41. Low back pain x 9 mo, worse at night. No deficit.")
     assert (record.age_years, record.sex) == (41, "female")
+
+
+def test_clinical_association_is_no_generic_statement(nlp):
+    record = _record(nlp, "A 47-year-old man was admitted because of diarrhea, which is associated with vomiting.")
+    assert (record.age_years, record.sex) == (47, "male")
