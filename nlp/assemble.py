@@ -84,9 +84,18 @@ def cement_by_level(pool: list[Candidate]) -> Optional[Choice]:
     return Choice([c.value for c in ordered], tuple(ordered))
 
 
+def arteries(pool: list[Candidate]) -> Optional[Choice]:
+    """All arteries named, less the side-less mention of one named elsewhere with its side
+    ("bilateral feeders from L1 ... the L1 lumbar arteries were occluded")."""
+    choice = union(pool)
+    sided = {v["level"] for v in choice.value if v.get("side")}
+    kept = [v for v in choice.value if v.get("side") or v.get("level") not in sided]
+    return Choice(kept, choice.support)
+
+
 POLICIES: dict[str, Callable[[list[Candidate]], Optional[Choice]]] = {
     "first": first, "last": last, "largest": largest, "any_true": any_true, "union": union,
-    "cement_by_level": cement_by_level}
+    "cement_by_level": cement_by_level, "arteries": arteries}
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,10 @@ def test_a_total_for_the_one_treated_vertebra_is_its_volume():
     record = assemble("d", 1, [_c("levels", "L1", "L1 and L2"), _c("cement_total_ml", 3.0, "Cement 3 mL")], TEXT)
     assert [(v.level, v.ml) for v in record.cement_volumes] == [("L1", 3.0)]
     assert {s.text for s in record.evidence["cement_volumes"]} == {"Cement 3 mL", "L1 and L2"}
+
+
+def test_a_sideless_artery_named_elsewhere_with_its_side_is_one_artery():
+    record = assemble("d", 1, [_c("feeder_arteries", {"side": "bilateral", "level": "L1"}, "L1 and L2"),
+                               _c("feeder_arteries", {"side": None, "level": "L1"}, "at L1"),
+                               _c("feeder_arteries", {"side": None, "level": "L2"}, "at L2")], TEXT)
+    assert [(f.side, f.level) for f in record.feeder_arteries] == [("bilateral", "L1"), (None, "L2")]

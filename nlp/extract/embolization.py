@@ -25,9 +25,16 @@ def _side_of(word: str) -> str:
     return "bilateral" if word.startswith(("bilateral", "both")) else word
 
 
-def _join_sides(old: Optional[str], new: str) -> str:
-    """"left and right" (no vertebra between them) is both sides; "both the right ..." is right."""
-    return new if old in (None, new, "bilateral") else "bilateral"
+def _join_sides(old: tuple[str, ...], new: str) -> tuple[str, ...]:
+    """"the right and left T11 arteries" names two arteries, one a side; "both the right ..."
+    is the right one; "bilateral" and "on both sides" stay one bilateral artery."""
+    if not old or old == ("bilateral",) or new == "bilateral":
+        return (new,)
+    return old if new in old else old + (new,)
+
+
+def _one_side(sides: tuple[str, ...]) -> Optional[str]:
+    return None if not sides else sides[0] if len(sides) == 1 else "bilateral"
 
 
 def _ordinal_level(ordinal: str, region: str) -> Optional[str]:
@@ -41,30 +48,32 @@ def _parse_phrase(phrase: str) -> tuple[list[Feeder], Optional[str]]:
     ordinals wait for the artery kind that gives their region."""
     data = _patterns()
     feeders: list[Feeder] = []
-    side: Optional[str] = None
+    sides: tuple[str, ...] = ()
     last_was_side = False
-    ordinals: list[tuple[str, Optional[str]]] = []
+    ordinals: list[tuple[str, tuple[str, ...]]] = []
     for m in data["regex"]["phrase_token"].finditer(phrase):
         kind = m.lastgroup
+        each_side = sides or (None,)
         if kind == "side":
-            side = _join_sides(side if last_was_side else None, _side_of(m["side"]))
+            sides = _join_sides(sides if last_was_side else (), _side_of(m["side"]))
         elif kind == "level":
-            feeders.extend((side, level) for mention in find_levels(m["level"]) for level in mention.levels)
+            feeders.extend((side, level) for mention in find_levels(m["level"]) for level in mention.levels
+                           for side in each_side)
         elif kind == "ordinal":
-            ordinals.append((m["ordinal"], side))
+            ordinals.append((m["ordinal"], sides))
         elif kind == "named":
-            feeders.append((side, None))
+            feeders.extend((side, None) for side in each_side)
         elif kind == "segmental":
             word = m["segmental"].lower()
             region = data["regions"].get(word)
-            levels = [(s, _ordinal_level(o, region)) for o, s in ordinals] if region else []
+            levels = [(s, _ordinal_level(o, region)) for o, ss in ordinals for s in ss or (None,)] if region else []
             feeders.extend((s, level) for s, level in levels if level)
             ordinals = []
             implied = data["implied_level"].get(word)
             if implied and not levels:
-                feeders.append((side, implied))
+                feeders.extend((side, implied) for side in each_side)
         last_was_side = kind == "side"
-    return feeders, side
+    return feeders, _one_side(sides)
 
 
 def _trailing(text: str, end: int) -> tuple[list[Feeder], Optional[str], int]:

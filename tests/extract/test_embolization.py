@@ -34,7 +34,7 @@ def _feeders(sentence):
      [("left", "T10"), ("right", "T9")]),
     ("The bilateral Th7 and Th8 segmental arteries were embolised.", [("bilateral", "T7"), ("bilateral", "T8")]),
     ("Supply was from the L3 lumbar arteries on both sides.", [("bilateral", "L3")]),
-    ("The left and right D11 intercostals were catheterised superselectively.", [("bilateral", "T11")]),
+    ("The left and right D11 intercostals were catheterised superselectively.", [("left", "T11"), ("right", "T11")]),
     ("Selective injection of the right segmental artery at L2 showed a dense stain.", [("right", "L2")]),
     ("The lesion was supplied by the right subcostal artery.", [("right", "T12")]),
     # arteries without a segmental level
