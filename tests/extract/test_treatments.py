@@ -92,3 +92,16 @@ def test_table_cell_with_a_legend_of_abbreviations():
     legend = {"EA": "ethanol injection", "LAM": "laminectomy", "VBR": "vertebral body resection", "FU": "follow-up"}
     view = SentenceView("TAE+VBR, then EA + LAM", 0, "results", legend)
     assert {c.value for c in find(view)} == {"embolization", "vertebrectomy", "ethanol_ablation", "laminectomy"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Adjuvant radiotherapy to the residual tumor was discussed at the tumor board but withheld.",
+    "Adjuvant radiotherapy for the residual lesion was postponed while she was breastfeeding.",
+    "The residual lesion is unchanged, and radiotherapy has not been necessary so far.",
+])
+def test_treatment_put_off_or_not_needed_is_not_given(sentence):
+    from nlp.ingest.document import Document, Section
+    from nlp.records import extract_records
+    text = "A 30-year-old woman underwent T5 laminectomy. " + sentence
+    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    assert record.treatments == ["laminectomy"]
