@@ -236,7 +236,7 @@ def _route(c: Candidate, sentence: _Sentence) -> _Route:
     excepted = frozenset(n for r in sentence.refs if r.except_ for n in r.numbers)
     alone = sentence.owner is None
     if excepted or _series_wide(sentence.view.text[clause[0]:clause[1]], weak=alone) \
-            or (alone and "all_patients" in c.flags):
+            or (alone and ("all_patients" in c.flags or c.field in rules()["shared_when_unnamed"])):
         return _Route(shared=Shared(c, excepted) if shareable else None)
     return _Route(frozenset() if alone else frozenset({sentence.owner}))
 

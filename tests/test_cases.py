@@ -170,3 +170,15 @@ def test_systematic_review_with_a_youngest_patient_has_no_case():
             "Results\nThe youngest patient in the review was a 9-year-old boy with a T4 lesion treated by "
             "laminectomy; the oldest was an 81-year-old woman.\n")
     assert extract_records(build_pipeline(), read_text(text.encode(), "review")) == []
+
+
+def test_a_series_statement_naming_no_one_about_recurrence_is_everyones():
+    from nlp.ingest.text import read_text
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("Vertebroplasty for vertebral hemangiomas: three cases\n\nResults\n"
+            "| Case | Age/Sex | Level | Cement (mL) |\n|---|---|---|---|\n"
+            "| 1 | 54/F | T8 | 4.0 |\n| 2 | 61/M | L1 | 5.5 |\n| 3 | 47/F | L2 | 6.0 |\n\n"
+            "No recurrence was found on follow-up MRI.\n")
+    records = extract_records(build_pipeline(), read_text(text.encode(), "series"))
+    assert [r.recurrence for r in records] == [False, False, False]
