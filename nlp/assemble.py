@@ -131,13 +131,20 @@ def assemble(document_id: str, case_index: int, candidates: Iterable[Candidate],
     values: dict[str, Any] = {}
     evidence: dict[str, list[Span]] = {}
     confidence: dict[str, float] = {}
+    untimed_only: dict[str, bool] = {}
     for field in FIELDS:
         choice = choose(field, by_field.get(field, []))
         if choice is None or choice.value in (None, []):
             continue
         values[field] = choice.value
+        untimed_only[field] = all("untimed" in c.flags for c in choice.support)
         evidence[field] = _spans(choice.support, text)
         confidence[field] = round(max(min(1.0, _weight(c)) for c in choice.support), 3)
+    if "vas_post" in values and untimed_only.get("vas_post") and \
+            {(x.start, x.end) for x in evidence["vas_post"]} <= {(x.start, x.end) for x in evidence.get("vas_pre", [])}:
+        # one score with no word of when it was taken: the score at presentation
+        for table in (values, evidence, confidence):
+            del table["vas_post"]
     if values.get("cement_total_ml") and not values.get("cement_volumes") and len(values.get("levels", [])) == 1:
         # one vertebra treated: the total is that vertebra's volume
         values["cement_volumes"] = [{"level": values["levels"][0], "ml": values["cement_total_ml"]}]

@@ -55,3 +55,13 @@ def test_a_sideless_artery_named_elsewhere_with_its_side_is_one_artery():
                                _c("feeder_arteries", {"side": None, "level": "L1"}, "at L1"),
                                _c("feeder_arteries", {"side": None, "level": "L2"}, "at L2")], TEXT)
     assert [(f.side, f.level) for f in record.feeder_arteries] == [("bilateral", "L1"), (None, "L2")]
+
+
+def test_one_uncued_pain_score_is_the_score_before_treatment():
+    score = [_c("vas_pre", 8.0, "VAS 8", flags=["untimed"]), _c("vas_post", 8.0, "VAS 8", flags=["untimed"])]
+    record = assemble("d", 1, score, TEXT)
+    assert (record.vas_pre, record.vas_post) == (8, None)
+    record = assemble("d", 1, score + [_c("vas_post", 2.0, "then 2")], TEXT)
+    assert (record.vas_pre, record.vas_post) == (8, 2)
+    unchanged = [_c("vas_pre", 6.0, "VAS 8"), _c("vas_post", 6.0, "VAS 8")]  # a "6/6" table cell
+    assert assemble("d", 1, unchanged, TEXT).vas_post == 6

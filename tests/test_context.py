@@ -45,3 +45,9 @@ def test_a_patient_reference_covers_its_own_clause_only():
                 "and our case suggests that it is feasible in the spine.")
     assert "review" in _flags(sentence, "curettage", "discussion")
     assert "review" not in _flags("In our case, curettage was avoided.", "curettage", "discussion")
+
+
+def test_a_relative_bringing_the_patient_is_no_other_experiencer():
+    sentence = "A 12-year-old boy was brought by his parents with mid-back pain of six weeks' duration."
+    assert "other_person" not in _flags(sentence, "six weeks' duration")
+    assert "other_person" in _flags("His mother, 32 years old, was well.", "32 years old")

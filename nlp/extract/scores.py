@@ -1,6 +1,7 @@
 """Pain scores before and after treatment (vas_pre, vas_post) and the Enneking stage."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Iterator
 
@@ -81,9 +82,12 @@ def _pain_scores(view: SentenceView) -> Iterator[Candidate]:
         # "NRS was 8, which decreased to 2": what comes before a fall is the start
         before_change = any(score.end <= s for s, _ in taken)
         fields = {"vas_pre"} if before_change else _timing(view.text, score.start, score.end)
-        confidence = 0.85 if len(fields) == 1 else 0.6
+        untimed = len(fields) > 1
         for field in sorted(fields):
-            yield view.candidate(field, score.value, score.start, score.end, confidence, allow=allow)
+            candidate = view.candidate(field, score.value, score.start, score.end, 0.6 if untimed else 0.85,
+                                       allow=allow)
+            # offered to both: the assembler keeps it as the score before treatment when alone
+            yield dataclasses.replace(candidate, flags=candidate.flags | {"untimed"}) if untimed else candidate
 
 
 def _stage(m: re.Match) -> int | None:
