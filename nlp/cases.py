@@ -250,7 +250,7 @@ def _nearest(refs: list[Ref], offset: int) -> frozenset[int]:
         return after.numbers
     if before is not None and not before.object:
         return before.numbers
-    return (after or before).numbers
+    return (after or before or refs[0]).numbers  # or the reference the value stands inside
 
 
 def _sentence_of(sentences: list[_Sentence], starts: list[int], offset: int) -> Optional[_Sentence]:
