@@ -12,6 +12,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 EXIT_FAILED_INPUT = 3
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 @app.command()
@@ -20,18 +21,23 @@ def extract(
     out: Path = typer.Option(..., "-o", "--out", help="output folder (an earlier run there is replaced)"),
     workers: int = typer.Option(1, "--workers", min=1, help="worker processes"),
     timeout: float = typer.Option(120.0, "--timeout", min=1, help="seconds allowed per input file"),
-    max_bytes: int = typer.Option(50_000_000, "--max-bytes", min=1, help="largest input file read"),
+    max_bytes: int = typer.Option(50_000_000, "--max-bytes", min=1, help="largest input file read, in bytes"),
+    max_pages: int = typer.Option(500, "--max-pages", min=1, help="most pages of a PDF read"),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
                                             help="progress bar (default: on a terminal)"),
 ) -> None:
     """Extract case records from INPUTS into OUT: cases.jsonl, cases.csv, texts/, manifest.csv."""
+    from nlp.ingest import Limits
     from nlp.run import UsageError, run_extract
     try:
-        summary = run_extract(inputs, out, workers=workers, timeout=timeout, max_bytes=max_bytes,
-                              progress=progress)
+        summary = run_extract(inputs, out, workers=workers, timeout=timeout,
+                              limits=Limits(max_bytes=max_bytes, max_pages=max_pages), progress=progress)
     except UsageError as exc:
         typer.echo(f"caseminer: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE)
+    except KeyboardInterrupt:  # what is written so far is whole (see nlp/run.py)
+        typer.echo("caseminer: interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
     typer.echo(f"{summary.records} case records from {sum(summary.counts.values())} documents ({counts}) in {out}",
                err=True)
@@ -78,6 +84,11 @@ def schema(out: Optional[Path] = typer.Option(None, "-o", "--out", help="write h
         out.write_text(json_schema_text(), encoding="utf-8")
     else:
         sys.stdout.write(json_schema_text())
+
+
+from nlp.dataset.commands import register as _register_dataset_commands  # noqa: E402
+
+_register_dataset_commands(app)  # report, review export/import, aggregate
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import re
 import warnings
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,10 +20,13 @@ FAMILIES = ("demographics", "levels", "treatments", "embolization", "cement", "b
 
 @Language.component("caseminer_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headings, table rows and list items stand alone."""
+    """A line break ends a sentence: headings, table rows and list items stand alone.
+    (Set through the array: one ``is_sent_start`` at a time rescans the doc each time.)"""
+    starts = doc.to_array([SENT_START])
     for token in doc[:-1]:
         if "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+            starts[token.i + 1] = 1
+    doc.from_array([SENT_START], starts)
     return doc
 
 

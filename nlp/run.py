@@ -3,22 +3,28 @@
 Every input is accounted for in the manifest. Records, texts and manifest rows are
 streamed as each document finishes, in input order, one whole line or file at a time;
 the CSV tables are derived from them at the end and written under a temporary name first.
+
+A document is written in three steps, each whole: its text (under a hidden temporary name,
+then renamed), all its records (one write of whole lines), then its manifest row (one line).
+A run killed at any point leaves whole lines and whole texts, and a document that has its
+manifest row has its text and all its records.
 """
 from __future__ import annotations
 
-import hashlib
 import json
+import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from nlp.ingest import READABLE_SUFFIXES, document_id_for
-from nlp.outputs import write_cases_csv, write_manifest_csv
-from nlp.workers import DocResult, WorkerPool
+from nlp.ingest import READABLE_SUFFIXES, Limits, document_id_for
+from nlp.dataset import build_tables, remove_outputs
+from nlp.workers import DocResult, WorkerPool, file_sha256, one_line
 
-RUN_FILES = ("cases.jsonl", "cases.csv", "manifest.csv", "manifest.jsonl")
+RUN_FILES = ("cases.jsonl", "manifest.jsonl")
 
 
 class UsageError(Exception):
@@ -65,15 +71,68 @@ def collect_inputs(paths: Iterable[Path]) -> list[Input]:
 
 
 class UniqueIds:
-    """``document_id`` made unique within a run: later holders of an id get ``__2``, ``__3``."""
+    """``document_id`` made unique within a run: later holders of an id get ``__2``, ``__3``
+    (skipping any that an input already holds by its own name)."""
 
     def __init__(self) -> None:
         self.seen: dict[str, int] = {}
+        self.issued: set[str] = set()
 
     def __call__(self, document_id: str) -> str:
-        n = self.seen.get(document_id, 0) + 1
-        self.seen[document_id] = n
-        return document_id if n == 1 else f"{document_id}__{n}"
+        n = self.seen.get(document_id, 0)
+        unique = document_id
+        while unique in self.issued:
+            n += 1
+            unique = f"{document_id}__{n}" if n > 1 else document_id
+        self.seen[document_id] = max(n, 1)
+        self.issued.add(unique)
+        return unique
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_BYTES = range(0xDC80, 0xDD00)  # how Python keeps the bytes of a file name that are not UTF-8
+_UNSAFE_IN_ID = re.compile(r"[\x00-\x1f\x7f/\\]")
+_MAX_ID_BYTES = 200  # room left for "__NN", ".txt" and the temporary name within 255 bytes
+
+
+def writable(text: str) -> str:
+    """``text`` as valid Unicode: a file-name byte that is not UTF-8 shows as ``\\xe9``, any other
+    lone surrogate as U+FFFD."""
+    def fix(match: re.Match) -> str:
+        code = ord(match.group())
+        return f"\\x{code - 0xDC00:02x}" if code in _ESCAPED_BYTES else "\ufffd"
+    return _SURROGATE.sub(fix, text)
+
+
+def printable(text: str) -> str:
+    """``text`` for one line of a terminal: control characters (a newline in a file name) escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in writable(text))
+
+
+def safe_id(document_id: str) -> str:
+    """A document id that is one plain file name in texts/: no path separator or control character
+    (a PMID comes from the file's content and could be "../../x"), valid UTF-8, at most 200 bytes."""
+    safe = _UNSAFE_IN_ID.sub("_", writable(document_id)) or "_"
+    while len(safe.encode("utf-8")) > _MAX_ID_BYTES:
+        safe = safe[:-1]
+    return safe
+
+
+class AppendFile:
+    """A file that grows by whole pieces: each ``append`` is one ``write`` at the end of the file,
+    with nothing held back in a buffer."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+
+    def append(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:  # a regular file takes it in one write; the loop is for the rare short one
+            view = view[os.write(self.fd, view):]
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 class RunWriter:
@@ -88,53 +147,66 @@ class RunWriter:
         outdir.mkdir(parents=True, exist_ok=True)
         for name in RUN_FILES:  # a new run replaces an earlier one
             (outdir / name).unlink(missing_ok=True)
+        remove_outputs(outdir)
         shutil.rmtree(self.texts, ignore_errors=True)
         self.texts.mkdir()
-        self.cases = (outdir / "cases.jsonl").open("a", encoding="utf-8")
-        self.manifest = (outdir / "manifest.jsonl").open("a", encoding="utf-8")
+        self.cases = AppendFile(outdir / "cases.jsonl")
+        self.manifest = AppendFile(outdir / "manifest.jsonl")
 
     def write(self, results: list[DocResult]) -> None:
         for result in results:
-            result.document_id = self.ids(result.document_id)
-            if result.status in ("ok", "no_case") and result.sha256:
-                earlier = self.hashes.setdefault(result.sha256, result.source)
-                if earlier != result.source:  # the same bytes under another name
-                    result.status, result.records = "duplicate", []
-                    result.error = f"same content as {earlier}"
-            if result.text is not None and result.status in ("ok", "no_case"):
-                _write_atomic(self.texts / f"{result.document_id}.txt", result.text)
-            if result.records:
-                for record in result.records:
-                    record["document_id"] = result.document_id
-                self.cases.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records))
-                self.cases.flush()
-            row = {"source": result.source, "document_id": result.document_id, "status": result.status,
-                   "cases": len(result.records), "error": result.error, "sha256": result.sha256,
-                   "title": result.title, **{k: result.metadata.get(k, "") for k in ("journal", "year", "pmid", "doi")}}
-            self.manifest.write(json.dumps(row, ensure_ascii=False) + "\n")
-            self.manifest.flush()
-            self.summary.counts[result.status] = self.summary.counts.get(result.status, 0) + 1
-            self.summary.records += len(result.records)
-            if result.status == "failed":
-                print(f"caseminer: {result.source}: {result.error}", file=sys.stderr)
+            self._write_one(result)
+
+    def _write_one(self, result: DocResult) -> None:
+        result.source, result.error, result.title = (writable(result.source), writable(result.error),
+                                                     writable(result.title))
+        result.document_id = self.ids(safe_id(result.document_id))
+        if result.status in ("ok", "no_case") and result.sha256:
+            earlier = self.hashes.setdefault(result.sha256, result.source)
+            if earlier != result.source:  # the same bytes under another name
+                result.status, result.records = "duplicate", []
+                result.error = f"same content as {earlier}"
+        for record in result.records:
+            record["document_id"] = result.document_id
+        text = result.text if result.status in ("ok", "no_case") else None
+        try:  # all encoded before anything is written: a document is written whole or not at all
+            text_bytes = text.encode("utf-8") if text is not None else None
+            cases_bytes = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records).encode("utf-8")
+        except (UnicodeEncodeError, ValueError) as exc:
+            result.status, result.records, text_bytes, cases_bytes = "failed", [], None, b""
+            result.error = one_line(f"cannot write the document: {exc}")
+        row = {"source": result.source, "document_id": result.document_id, "status": result.status,
+               "cases": len(result.records), "error": result.error, "sha256": result.sha256,
+               "title": result.title,
+               **{k: writable(str(result.metadata.get(k, ""))) for k in ("journal", "year", "pmid", "doi")}}
+        if text_bytes is not None:
+            _write_atomic(self.texts / f"{result.document_id}.txt", text_bytes)
+        if cases_bytes:
+            self.cases.append(cases_bytes)
+        # Last: a document with a manifest row has its text and all its records written.
+        self.manifest.append((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.summary.counts[result.status] = self.summary.counts.get(result.status, 0) + 1
+        self.summary.records += len(result.records)
+        if result.status == "failed":
+            print(f"caseminer: {printable(result.source)}: {printable(result.error)}", file=sys.stderr)
 
     def close(self) -> RunSummary:
         self.cases.close()
         self.manifest.close()
-        write_manifest_csv(self.outdir / "manifest.jsonl", self.outdir / "manifest.csv")
-        write_cases_csv(self.outdir / "cases.jsonl", self.outdir / "manifest.jsonl", self.outdir / "cases.csv")
+        build_tables(self.outdir)
         return self.summary
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Whole under its name or absent: written under a hidden temporary name, then renamed."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
-def _skipped(inp: Input) -> DocResult:
+def _skipped(inp: Input, limits: Limits) -> DocResult:
     return DocResult(str(inp.path), document_id_for(inp.path), "skipped",
-                     hashlib.sha256(inp.path.read_bytes()).hexdigest(), "not a type caseminer reads")
+                     file_sha256(inp.path, limits.max_bytes), "not a type caseminer reads")
 
 
 def _unsupported(inp: Input) -> DocResult:
@@ -143,11 +215,18 @@ def _unsupported(inp: Input) -> DocResult:
 
 
 def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: float = 120.0,
-                max_bytes: int = 50_000_000, progress: Optional[bool] = None) -> RunSummary:
+                limits: Optional[Limits] = None, progress: Optional[bool] = None) -> RunSummary:
+    """Extract every input into ``outdir``; each file gets ``timeout`` seconds and ``limits``."""
+    limits = limits or Limits()
     inputs = collect_inputs(paths)
-    writer = RunWriter(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"not a folder: {outdir}")
+    try:
+        writer = RunWriter(outdir)
+    except OSError as exc:
+        raise UsageError(f"cannot write to {outdir}: {exc.strerror or exc}") from None
     jobs = [(i, str(inp.path)) for i, inp in enumerate(inputs) if _readable(inp.path)]
-    done: dict[int, list[DocResult]] = {i: ([_unsupported(inp)] if inp.named else [_skipped(inp)])
+    done: dict[int, list[DocResult]] = {i: ([_unsupported(inp)] if inp.named else [_skipped(inp, limits)])
                                         for i, inp in enumerate(inputs) if not _readable(inp.path)}
     from tqdm import tqdm
     bar = tqdm(total=len(inputs), unit="file", disable=not (sys.stderr.isatty() if progress is None else progress))
@@ -161,7 +240,7 @@ def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: floa
             next_index += 1
 
     flush()
-    for index, results in WorkerPool(workers, timeout, max_bytes).run(jobs):
+    for index, results in WorkerPool(workers, timeout, limits).run(jobs):
         done[index] = results
         flush()
     bar.close()

@@ -3,17 +3,25 @@
 Each worker builds the pipeline once and handles one file at a time. A file that runs past
 its time limit, or that crashes its worker (a segfault inside a C parser, say), costs only
 that file: the worker is replaced and the batch goes on. Time is enforced from outside the
-worker, so it holds inside C code and regular expressions too.
+worker, so it holds inside C code and regular expressions too. Workers end with the main
+process, however it ends.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing as mp
+import os
+import signal
+import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Iterator, Optional
+
+from nlp.ingest import Limits
 
 
 @dataclass
@@ -34,7 +42,7 @@ def one_line(message: str) -> str:
     return " ".join(str(message).split())[:300] or "unknown error"
 
 
-def process_file(nlp, path: Path, max_bytes: int) -> list[DocResult]:
+def process_file(nlp, path: Path, limits: Limits) -> list[DocResult]:
     """Read and extract one input file (runs inside a worker)."""
     from nlp.ingest import document_id_for, read_path
     from nlp.ingest.document import ReadError
@@ -42,16 +50,12 @@ def process_file(nlp, path: Path, max_bytes: int) -> list[DocResult]:
 
     source = str(path)
     fallback_id = document_id_for(path)
-    try:
-        data = path.read_bytes()
+    try:  # a file over the limit is refused by read_path below, unhashed
+        digest = sha256_of(path) if path.stat().st_size <= limits.max_bytes else ""
     except OSError as exc:
         return [DocResult(source, fallback_id, "failed", error=one_line(f"cannot read file: {exc.strerror or exc}"))]
-    digest = hashlib.sha256(data).hexdigest()
-    if len(data) > max_bytes:
-        return [DocResult(source, fallback_id, "failed", digest,
-                          f"file is {len(data)} bytes, over the limit of {max_bytes} (--max-bytes)")]
     try:
-        documents = read_path(path)
+        documents = read_path(path, limits)
     except ReadError as exc:
         return [DocResult(source, fallback_id, "failed", digest, one_line(str(exc)))]
     except Exception as exc:  # a reader bug must not take the batch down
@@ -60,6 +64,11 @@ def process_file(nlp, path: Path, max_bytes: int) -> list[DocResult]:
     for document in documents:
         base = DocResult(source, document.id, "ok", digest, text=document.text, title=document.title,
                          metadata=dict(document.metadata))
+        if len(document.text) > nlp.max_length:  # spaCy's own limit, said plainly
+            base.status, base.text = "failed", None
+            base.error = f"text is {len(document.text)} characters, over the limit of {nlp.max_length}"
+            results.append(base)
+            continue
         try:
             records = extract_records(nlp, document)
         except Exception as exc:
@@ -72,22 +81,70 @@ def process_file(nlp, path: Path, max_bytes: int) -> list[DocResult]:
     return results
 
 
-def _worker_main(conn: Connection, max_bytes: int) -> None:
+_WARM_UP = ("Case report\nA 47-year-old woman had back pain for 6 months and VAS 8/10. MRI showed a T8 hemangioma. "
+            "The right T8 intercostal artery was embolized with PVA, then vertebroplasty with 4 mL of PMMA; "
+            "blood loss was 300 mL. 30 Gy. At 12 months of follow-up she was pain free without recurrence.\n")
+
+
+def _warm_up(nlp) -> None:
+    """Extract from a small report once, so what the first extraction loads (rules, patterns)
+    is loaded before the worker says it is ready: a file's time limit is spent on the file."""
+    from nlp.ingest.document import Document
+    from nlp.records import extract_records
+    try:
+        extract_records(nlp, Document(id="warm-up", text=_WARM_UP))
+    except Exception:  # the first real file will say what is wrong
+        pass
+
+
+def _end_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when its main process dies, however it dies (Linux);
+    elsewhere the worker notices between files (see ``_next_job``)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before that took hold
+        os._exit(0)
+
+
+def _next_job(conn: Connection, parent: int):
+    while not conn.poll(1.0):
+        if os.getppid() != parent:  # the main process is gone: nobody wants the result
+            raise EOFError
+    return conn.recv()
+
+
+def _worker_main(conn: Connection, limits: Limits, parent: int) -> None:
+    # Ctrl-C is the main process's to handle (it stops the workers); a worker whose main process
+    # is gone (killed) ends with it.
+    _end_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from nlp.pipeline import build_pipeline
     nlp = build_pipeline()
-    conn.send(("ready", None))
-    while True:
-        job = conn.recv()
-        if job is None:
-            return
-        index, path = job
-        conn.send((index, process_file(nlp, Path(path), max_bytes)))
+    _warm_up(nlp)
+    # What a library says about one broken file (pypdf: "EOF marker not found") is not for the
+    # terminal: a file's one-line reason in the manifest and on stderr says it.
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    try:
+        conn.send(("ready", None))
+        while True:
+            job = _next_job(conn, parent)
+            if job is None:
+                return
+            index, path = job
+            conn.send((index, process_file(nlp, Path(path), limits)))
+    except (EOFError, OSError):
+        return
 
 
 class _Worker:
-    def __init__(self, ctx, max_bytes: int):
+    def __init__(self, ctx, limits: Limits):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, max_bytes), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, limits, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -109,17 +166,17 @@ class _Worker:
 class WorkerPool:
     """Runs files on N worker processes; yields ``(index, [DocResult])`` as files finish."""
 
-    def __init__(self, workers: int = 1, timeout: float = 120.0, max_bytes: int = 50_000_000,
+    def __init__(self, workers: int = 1, timeout: float = 120.0, limits: Optional[Limits] = None,
                  startup_timeout: float = 300.0):
         self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self.size = max(1, workers)
         self.timeout = timeout
-        self.max_bytes = max_bytes
+        self.limits = limits or Limits()
         self.startup_timeout = startup_timeout
 
     def run(self, jobs: list[tuple[int, str]]) -> Iterator[tuple[int, list[DocResult]]]:
         pending = list(reversed(jobs))
-        workers = [_Worker(self.ctx, self.max_bytes) for _ in range(min(self.size, len(jobs)))]
+        workers = [_Worker(self.ctx, self.limits) for _ in range(min(self.size, len(jobs)))]
         for w in workers:
             w.deadline = time.monotonic() + self.startup_timeout
         try:
@@ -158,13 +215,27 @@ class WorkerPool:
             raise RuntimeError(f"a worker died before it was ready ({reason})")
         index, path = job
         from nlp.ingest import document_id_for
-        yield index, [DocResult(path, document_id_for(Path(path)), "failed", _sha256(Path(path)), reason)]
-        workers[i] = _Worker(self.ctx, self.max_bytes)
+        digest = file_sha256(Path(path), self.limits.max_bytes)
+        yield index, [DocResult(path, document_id_for(Path(path)), "failed", digest, reason)]
+        workers[i] = _Worker(self.ctx, self.limits)
         workers[i].deadline = time.monotonic() + self.startup_timeout
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in chunks: a huge file costs time (bounded by --timeout), not memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path, max_bytes: int) -> str:
+    """For the main process: the SHA-256 of a regular file within the size limit, else "" (never
+    blocks on a pipe or reads a huge file)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_file() and path.stat().st_size <= max_bytes:
+            return sha256_of(path)
     except OSError:
-        return ""
+        pass
+    return ""

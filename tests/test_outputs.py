@@ -1,7 +1,8 @@
 import csv
 import json
 
-from nlp.outputs import format_value, neutralise, write_cases_csv
+from nlp.dataset import build_tables
+from nlp.dataset.csvio import format_value, neutralise
 
 
 def test_formula_cells_are_neutralised_but_numbers_pass():
@@ -27,8 +28,9 @@ def test_cases_csv_joins_records_with_their_document(tmp_path):
               "confidence": {"age_years": 0.9, "sex": 0.7}}
     (tmp_path / "cases.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     (tmp_path / "manifest.jsonl").write_text(json.dumps(
-        {"document_id": "a", "source": "in/a.txt", "title": "=cmd|' /C calc'!A0", "year": "2020"}) + "\n")
-    write_cases_csv(tmp_path / "cases.jsonl", tmp_path / "manifest.jsonl", tmp_path / "cases.csv")
+        {"document_id": "a", "source": "in/a.txt", "status": "ok", "cases": 1, "error": "", "sha256": "",
+         "title": "=cmd|' /C calc'!A0", "year": "2020"}) + "\n")
+    build_tables(tmp_path)
     with (tmp_path / "cases.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 1

@@ -26,9 +26,9 @@ _KEEP_HYPHEN = frozenset({"self", "non", "well", "ill", "half", "cross", "all"})
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running heads or feet
 
 
-def read_pdf(data: bytes, doc_id: str) -> Document:
-    """A Document from the text layer of a PDF."""
-    reader = _open(data)
+def read_pdf(data: bytes, doc_id: str, max_pages: Optional[int] = None) -> Document:
+    """A Document from the text layer of a PDF; one of more than ``max_pages`` pages is refused unread."""
+    reader = _open(data, max_pages)
     pages = [_page_lines(_extract(reader, index)) for index in range(len(reader.pages))]
     if not any(pages):
         raise ReadError("PDF has no text layer")
@@ -44,15 +44,20 @@ def read_pdf(data: bytes, doc_id: str) -> Document:
     return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata)
 
 
-def _open(data: bytes) -> PdfReader:
+def _open(data: bytes, max_pages: Optional[int] = None) -> PdfReader:
     if b"%PDF-" not in data[:1024]:
         raise ReadError("not a PDF: no %PDF header")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReadError("encrypted PDF")
-        if len(reader.pages) == 0:  # a broken page tree fails here, not halfway through reading
+        pages = _claimed_pages(reader)  # the page tree's own count first: walking a huge tree takes long
+        if max_pages is None or pages <= max_pages:
+            pages = len(reader.pages)
+        if pages == 0:  # a broken page tree fails here, not halfway through reading
             raise ReadError("PDF has no pages")
+        if max_pages is not None and pages > max_pages:
+            raise ReadError(f"PDF has {pages} pages, over the limit of {max_pages} (--max-pages)")
     except ReadError:
         raise
     except PdfReadError as error:
@@ -60,6 +65,13 @@ def _open(data: bytes) -> PdfReader:
     except Exception as error:  # pypdf raises many kinds on broken files; any is a bad input
         raise ReadError(f"not a valid PDF: {error.__class__.__name__}") from None
     return reader
+
+
+def _claimed_pages(reader: PdfReader) -> int:
+    try:
+        return int(reader.trailer["/Root"]["/Pages"]["/Count"])
+    except Exception:  # no or a broken count: the walk of the page tree decides
+        return 0
 
 
 def _extract(reader: PdfReader, index: int) -> str:

@@ -1,0 +1,32 @@
+"""The dataset a run makes for analysts and reviewers: tables (CSV, Parquet) validated by pandera
+models, a codebook, a Hugging Face dataset, figures, a review page, review round trips and the
+merging of runs.
+
+``build_tables(outdir)`` is what a run calls at its end; the heavy libraries are imported only
+then.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+# What build_tables and caseminer report write into a run folder (a new run replaces them).
+TABLE_FILES = ("manifest.csv", "cases.csv", "cases.parquet", "treatments.csv", "outcomes.csv",
+               "combinations.csv", "codebook.csv", "codebook.md", "dataset")
+REPORT_FILES = ("report.html", "report", "figures")
+
+
+def build_tables(outdir: Path) -> None:
+    """Every table of the run in ``outdir`` (see :mod:`nlp.dataset.tables`)."""
+    from nlp.dataset.tables import build_tables as build
+    build(Path(outdir))
+
+
+def remove_outputs(outdir: Path) -> None:
+    """Remove the tables, dataset and report of an earlier run in ``outdir``."""
+    import shutil
+    for name in TABLE_FILES + REPORT_FILES:
+        path = Path(outdir) / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,102 @@
+"""The typer commands of the dataset room: ``report``, ``review export``, ``review import`` and
+``aggregate``. ``register(app)`` adds them to the caseminer app; everything heavy is imported
+only when a command runs.
+
+Exit codes: 0 done; 1 a review CSV that cannot be imported (the message names the row);
+2 usage errors (no such folder, not a run folder, a bad option).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+review_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                         help="Review a run's values in a spreadsheet and turn the corrections into gold records.")
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"caseminer: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def report(
+    outdir: Path = typer.Argument(..., help="a run's folder (caseminer extract -o OUTDIR)"),
+    flag_below: float = typer.Option(0.5, "--flag-below", min=0.0, max=1.0,
+                                     help="flag values whose confidence is below this"),
+    split_above: int = typer.Option(50, "--split-above", min=0,
+                                    help="more documents than this: an index page and one page per document"),
+) -> None:
+    """figures/ and report.html in OUTDIR: summary tables, figures, and every value with its evidence."""
+    from nlp.dataset.report import write_report
+    from nlp.dataset.rundir import NotARun
+    try:
+        path = write_report(outdir, flag_below=flag_below, split_above=split_above)
+    except NotARun as exc:
+        _fail(str(exc), EXIT_USAGE)
+    typer.echo(f"report: {path}", err=True)
+
+
+@review_app.command("export")
+def review_export(
+    outdir: Path = typer.Argument(..., help="a run's folder"),
+    out: Path = typer.Option(..., "-o", "--out", help="the review CSV to write"),
+) -> None:
+    """A review CSV: one row per patient and field (null fields too), corrected_value left blank."""
+    from nlp.dataset.review import export_review
+    from nlp.dataset.rundir import NotARun
+    try:
+        rows = export_review(outdir, out)
+    except NotARun as exc:
+        _fail(str(exc), EXIT_USAGE)
+    typer.echo(f"{rows} rows in {out}", err=True)
+
+
+@review_app.command("import")
+def review_import(
+    review_csv: Path = typer.Argument(..., help="a review CSV with corrected_value filled where needed"),
+    out: Path = typer.Option(..., "-o", "--out", help="the gold file to write (JSON Lines); spans.jsonl "
+                             "is written beside it"),
+    run: Optional[Path] = typer.Option(None, "--run", help="the run folder the CSV was exported from "
+                                       "(default: the CSV's run column)"),
+) -> None:
+    """Gold records from a review CSV: blank keeps a value, `null` removes it, anything else replaces it."""
+    from nlp.dataset.review import ReviewError, import_review
+    from nlp.dataset.rundir import NotARun
+    if not review_csv.is_file():
+        _fail(f"no such file: {review_csv}", EXIT_USAGE)
+    try:
+        summary = import_review(review_csv, out, run)
+    except NotARun as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except ReviewError as exc:
+        _fail(str(exc), EXIT_INVALID)
+    typer.echo(f"{summary.records} records ({summary.replaced} values replaced, {summary.removed} removed, "
+               f"{summary.added_patients} patients added) and {summary.no_case} documents without a case in "
+               f"{out}; {summary.spans} spans in {summary.spans_path}", err=True)
+
+
+def aggregate(
+    runs: List[Path] = typer.Argument(..., help="run folders to merge, in order"),
+    out: Path = typer.Option(..., "-o", "--out", help="the merged run's folder (an earlier run there is replaced)"),
+) -> None:
+    """Merge runs into one run folder; a document met twice (DOI, PMID, sha256) is marked `duplicate`."""
+    from nlp.dataset.aggregate import aggregate_runs
+    from nlp.dataset.rundir import NotARun
+    try:
+        summary = aggregate_runs(runs, out)
+    except NotARun as exc:
+        _fail(str(exc), EXIT_USAGE)
+    typer.echo(f"{summary.records} case records from {summary.documents} documents of {summary.runs} runs "
+               f"({summary.duplicates} duplicates, {len(summary.renamed)} ids renamed) in {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add report, review (export, import) and aggregate to ``app``."""
+    app.command("report")(report)
+    app.command("aggregate")(aggregate)
+    app.add_typer(review_app, name="review")

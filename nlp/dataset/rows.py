@@ -1,0 +1,85 @@
+"""One case record (with its document's manifest row) as rows of the cases, treatments and
+outcomes tables. Values keep the record's types (lists stay lists); the writers format them."""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from nlp.schema import FIELDS, TREATMENT_CODES
+from nlp.dataset.csvio import format_value
+from nlp.dataset.fields import NUMBER, SPECS, is_set
+from nlp.dataset.models import MEASURES, TREATMENT_DETAILS
+
+EVIDENCE_SEPARATOR = " | "
+
+
+def evidence_text(record: dict, field: str) -> Optional[str]:
+    """The texts of a field's evidence spans, joined by " | "."""
+    spans = (record.get("evidence") or {}).get(field) or []
+    return EVIDENCE_SEPARATOR.join(s.get("text", "") for s in spans) or None
+
+
+def _blank(value: Any) -> Any:
+    return None if value in ("", None) else value
+
+
+def _year(value: Any) -> Optional[int]:
+    match = re.match(r"\s*(\d{4})", str(value or ""))
+    return int(match.group(1)) if match else None
+
+
+def document_columns(row: dict) -> dict:
+    """The manifest row's metadata as cases.csv columns."""
+    return {"title": _blank(row.get("title")), "journal": _blank(row.get("journal")),
+            "year": _year(row.get("year")), "pmid": _blank(str(row.get("pmid") or "")),
+            "doi": _blank(row.get("doi")), "source": row.get("source") or ""}
+
+
+def confidence_mean(record: dict) -> Optional[float]:
+    values = [float(v) for v in (record.get("confidence") or {}).values()]
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def _field(record: dict, name: str) -> Any:
+    value = record.get(name)
+    return (value or []) if SPECS[name].is_list else value
+
+
+def case_row(record: dict, document: dict) -> dict:
+    return {"document_id": record["document_id"], "case_index": record["case_index"],
+            **document_columns(document), **{name: _field(record, name) for name in FIELDS},
+            "confidence_mean": confidence_mean(record)}
+
+
+def treatment_rows(record: dict) -> list[dict]:
+    """One row per treatment code of the patient, in vocabulary order."""
+    given = set(record.get("treatments") or [])
+    detail_columns = dict.fromkeys(d for details in TREATMENT_DETAILS.values() for d in details)
+    rows = []
+    for code in (c for c in TREATMENT_CODES if c in given):
+        row = {"document_id": record["document_id"], "case_index": record["case_index"], "treatment": code,
+               "combination": record.get("combination"), "levels": _field(record, "levels"),
+               "confidence": (record.get("confidence") or {}).get("treatments")}
+        for name in detail_columns:
+            held = name in TREATMENT_DETAILS.get(code, ())
+            row[name] = _field(record, name) if held else ([] if SPECS[name].is_list else None)
+        rows.append(row)
+    return rows
+
+
+def outcome_rows(record: dict) -> list[dict]:
+    """One row per outcome measure the record states."""
+    rows = []
+    for measure in MEASURES:
+        value = record.get(measure)
+        if not is_set(value):
+            continue
+        spec = SPECS[measure]
+        rows.append({"document_id": record["document_id"], "case_index": record["case_index"],
+                     "combination": record.get("combination"), "measure": measure,
+                     "value": str(format_value(value)),
+                     "value_number": float(value) if spec.kind == NUMBER else None,
+                     "unit": spec.unit or None,
+                     "confidence": (record.get("confidence") or {}).get(measure),
+                     "evidence": evidence_text(record, measure)})
+    return rows

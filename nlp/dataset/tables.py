@@ -1,0 +1,70 @@
+"""A run's tables, built from its streamed records at the end of the run.
+
+``build_tables(outdir)`` reads ``cases.jsonl`` in chunks together with ``manifest.jsonl`` and
+writes, each validated by its pandera model and renamed into place when complete:
+manifest.csv, cases.csv, cases.parquet, treatments.csv, outcomes.csv, combinations.csv,
+codebook.csv, codebook.md and the Hugging Face dataset in dataset/.
+"""
+from __future__ import annotations
+
+import shutil
+from contextlib import ExitStack
+from pathlib import Path
+
+from nlp.dataset import codebook, hf
+from nlp.dataset.combinations import CombinationStats
+from nlp.dataset.csvio import CsvWriter, write_frame
+from nlp.dataset.models import (CasesTable, CombinationsTable, ManifestTable, OutcomesTable,
+                                TreatmentsTable, columns_of, frame)
+from nlp.dataset.parquet import ParquetTable
+from nlp.dataset.rows import case_row, outcome_rows, treatment_rows
+from nlp.dataset.rundir import chunked, iter_records, load_documents, manifest_rows
+
+CHUNK_SIZE = 1000
+STAGING = ".dataset.tmp"
+
+
+def write_manifest_table(outdir: Path) -> None:
+    """manifest.csv from manifest.jsonl, validated a chunk at a time."""
+    outdir = Path(outdir)
+    with CsvWriter(outdir / "manifest.csv", columns_of(ManifestTable)) as writer:
+        for chunk in chunked(manifest_rows(outdir), CHUNK_SIZE):
+            writer.write_frame(frame(ManifestTable, chunk))
+
+
+def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
+    """Every table of the run in ``outdir``; returns the number of rows of each."""
+    outdir = Path(outdir)
+    write_manifest_table(outdir)
+    documents = load_documents(outdir)
+    staging = outdir / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    stats = CombinationStats()
+    try:
+        with ExitStack() as stack:
+            cases_csv = stack.enter_context(CsvWriter(outdir / "cases.csv", columns_of(CasesTable)))
+            cases_parquet = stack.enter_context(ParquetTable(outdir / "cases.parquet", CasesTable))
+            treatments_csv = stack.enter_context(CsvWriter(outdir / "treatments.csv", columns_of(TreatmentsTable)))
+            treatments_parquet = stack.enter_context(ParquetTable(staging / "treatments.parquet", TreatmentsTable))
+            outcomes_csv = stack.enter_context(CsvWriter(outdir / "outcomes.csv", columns_of(OutcomesTable)))
+            for records in chunked(iter_records(outdir, documents), chunk_size):
+                cases = frame(CasesTable, [case_row(r, documents[r["document_id"]]) for r in records])
+                cases_csv.write_frame(cases)
+                cases_parquet.write_frame(cases)
+                treatments = frame(TreatmentsTable, [row for r in records for row in treatment_rows(r)])
+                treatments_csv.write_frame(treatments)
+                treatments_parquet.write_frame(treatments)
+                outcomes_csv.write_frame(frame(OutcomesTable, [row for r in records for row in outcome_rows(r)]))
+                for record in records:
+                    stats.add(record)
+        combinations = frame(CombinationsTable, stats.rows())
+        write_frame(outdir / "combinations.csv", columns_of(CombinationsTable), combinations)
+        counts = {"documents": len(documents), "cases": cases_csv.rows, "treatments": treatments_csv.rows,
+                  "outcomes": outcomes_csv.rows, "combinations": len(combinations)}
+        codebook.write_codebook(outdir)
+        hf.write_dataset(outdir, {"cases": outdir / "cases.parquet", "treatments": staging / "treatments.parquet"},
+                         documents, counts, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return counts
