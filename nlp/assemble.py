@@ -86,10 +86,16 @@ def cement_by_level(pool: list[Candidate]) -> Optional[Choice]:
 
 def arteries(pool: list[Candidate]) -> Optional[Choice]:
     """All arteries named, less the side-less mention of one named elsewhere with its side
-    ("bilateral feeders from L1 ... the L1 lumbar arteries were occluded")."""
+    ("bilateral feeders from L1 ... the L1 lumbar arteries were occluded") and a bilateral
+    mention of a level whose left and right arteries are named."""
     choice = union(pool)
-    sided = {v["level"] for v in choice.value if v.get("side")}
-    kept = [v for v in choice.value if v.get("side") or v.get("level") not in sided]
+    sides = {}
+    for v in choice.value:
+        sides.setdefault(v["level"], set()).add(v.get("side"))
+    # "the right and left T11 arteries ... Both T11 feeders": the bilateral one is those two
+    kept = [v for v in choice.value
+            if (v.get("side") or sides[v["level"]] == {None})
+            and not (v.get("side") == "bilateral" and {"left", "right"} <= sides[v["level"]])]
     return Choice(kept, choice.support)
 
 

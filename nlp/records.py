@@ -30,8 +30,10 @@ def patient_candidates(segment: CaseSegment, split: CaseSplit) -> list[Candidate
     table_fields = {f for group in data["table_fields"] if given & set(group) for f in group}
     own = segment.table + [c for c in segment.narrative if c.field not in table_fields]
     stated = {c.field for c in own if c.field not in LIST_FIELDS and choose(c.field, [c]) is not None}
+    treated = {c.value for c in own if c.field == "treatments" and choose(c.field, [c]) is not None}
     shared = [s.candidate for s in split.shared
               if segment.number not in s.excluded
               and s.candidate.field not in stated
+              and data["shared_requires"].get(s.candidate.field, "") in treated | {""}
               and not (segment.lost and s.candidate.field in data["follow_up_fields"])]
     return own + shared

@@ -65,3 +65,10 @@ def test_one_uncued_pain_score_is_the_score_before_treatment():
     assert (record.vas_pre, record.vas_post) == (8, 2)
     unchanged = [_c("vas_pre", 6.0, "VAS 8"), _c("vas_post", 6.0, "VAS 8")]  # a "6/6" table cell
     assert assemble("d", 1, unchanged, TEXT).vas_post == 6
+
+
+def test_bilateral_mention_of_named_left_and_right_arteries_is_no_third():
+    record = assemble("d", 1, [_c("feeder_arteries", {"side": "left", "level": "L1"}, "L1 and L2"),
+                               _c("feeder_arteries", {"side": "right", "level": "L1"}, "L1 and L2"),
+                               _c("feeder_arteries", {"side": "bilateral", "level": "L1"}, "at L1")], TEXT)
+    assert sorted(f.side for f in record.feeder_arteries) == ["left", "right"]

@@ -182,3 +182,17 @@ def test_a_series_statement_naming_no_one_about_recurrence_is_everyones():
             "No recurrence was found on follow-up MRI.\n")
     records = extract_records(build_pipeline(), read_text(text.encode(), "series"))
     assert [r.recurrence for r in records] == [False, False, False]
+
+
+def test_a_series_statement_on_embolization_holds_for_the_embolised_only():
+    from nlp.ingest.text import read_text
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("Aggressive hemangiomas: three cases\n\nResults\n"
+            "| Case | Age/Sex | Level | Treatment |\n|---|---|---|---|\n"
+            "| 1 | 54/F | T8 | TAE + laminectomy |\n| 2 | 61/M | L1 | Vertebroplasty |\n"
+            "| 3 | 47/F | T4 | TAE + laminectomy |\n"
+            "TAE, transarterial embolization.\n\n"
+            "Embolization, where performed, used polyvinyl alcohol particles.\n")
+    records = extract_records(build_pipeline(), read_text(text.encode(), "series"))
+    assert [r.embolic_agents for r in records] == [["pva"], [], ["pva"]]

@@ -38,6 +38,7 @@ def _read_line(line: Line, rx: dict) -> Optional[Legend]:
     legend = Legend()
     items = _items(line, rx["legend_prefix"])
     found = 0
+    shorts = []
     for a, b in items:
         piece = line.text[a:b]
         note = rx["footnote_cs"].match(piece)
@@ -50,9 +51,11 @@ def _read_line(line: Line, rx: dict) -> Optional[Legend]:
         item = rx["legend_item"].match(piece)
         if item and len(item["long"]) <= 120:
             legend.abbreviations[item["short"].strip()] = item["long"].strip().rstrip(".")
+            shorts.append(item["short"].strip())
             found += 1
     prefixed = rx["legend_prefix"].match(line.text) is not None
-    if found >= 2 or (found == 1 and (legend.notes or prefixed or len(items) == 1)):
+    alone = len(items) == 1 and all(rx["short_form_cs"].match(s) for s in shorts)
+    if found >= 2 or (found == 1 and (legend.notes or prefixed or alone)):
         legend.end = line.end
         return legend
     return None
