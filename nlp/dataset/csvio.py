@@ -79,12 +79,38 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
-class CsvWriter:
-    """One CSV table written in pieces and renamed into place by :meth:`close`.
+class AtomicTable:
+    """A table written under a temporary name and renamed into place by :meth:`close`.
 
     Use as a context manager: on an exception the temporary file is removed and nothing
-    replaces an earlier table of the same name.
+    replaces an earlier table of the same name. Subclasses close their handle in ``_finish``.
     """
+    path: Path
+    tmp: Path
+
+    def _finish(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._finish()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self._finish()
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class CsvWriter(AtomicTable):
+    """One CSV table written in pieces."""
 
     def __init__(self, path: Path, columns: Sequence[str]):
         self.path = Path(path)
@@ -106,22 +132,8 @@ class CsvWriter:
             self._writer.writerow([cell(v) for v in values])
             self.rows += 1
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         self._fh.close()
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        self._fh.close()
-        self.tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> "CsvWriter":
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:

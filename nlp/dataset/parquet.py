@@ -2,14 +2,13 @@
 columns that carry a record field, from the record model)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nlp.dataset.csvio import temporary_name
+from nlp.dataset.csvio import AtomicTable, temporary_name
 from nlp.dataset.fields import BOOL, CODE, CODES, INTEGER, NUMBER, OBJECTS, SPECS, TEXT
 from nlp.dataset.models import validate
 
@@ -48,8 +47,8 @@ def arrow_schema(model) -> pa.Schema:
     return pa.schema(fields, metadata={"table": model.__doc__ or ""})
 
 
-class ParquetTable:
-    """A Parquet file written a frame at a time and renamed into place by :meth:`close`."""
+class ParquetTable(AtomicTable):
+    """A Parquet file written a frame at a time."""
 
     def __init__(self, path: Path, model):
         self.path = Path(path)
@@ -68,19 +67,5 @@ class ParquetTable:
         table = pa.Table.from_pandas(frame[self.schema.names], schema=self.schema, preserve_index=False)
         self._writer.write_table(table)
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         self._writer.close()
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        self._writer.close()
-        self.tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> "ParquetTable":
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()

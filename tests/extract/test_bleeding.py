@@ -3,20 +3,14 @@ import pytest
 from nlp.assemble import BLOCKING
 from nlp.extract.base import SentenceView
 from nlp.extract.bleeding import find
-from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
-from nlp.records import extract_records
+from support import first_record
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return build_pipeline(("demographics", "bleeding"))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    assert records, "no patient found"
-    return records[0]
 
 
 def _found(sentence):
@@ -54,7 +48,7 @@ def test_staged_operation_gives_the_combined_loss(nlp):
     text = ("A 38-year-old man had a two-stage resection. Blood loss at the first stage was 700 mL. "
             "The combined blood loss of both stages was approximately 1.9 L, and he was transfused "
             "900 mL of packed red cells.")
-    record = _record(nlp, text)
+    record = first_record(nlp, text)
     assert record.blood_loss_ml == 1900 and record.transfusion_ml == 900
     span = record.evidence["blood_loss_ml"][0]
     assert text[span.start:span.end] == span.text
@@ -63,4 +57,4 @@ def test_staged_operation_gives_the_combined_loss(nlp):
 def test_blood_loss_quoted_from_the_literature_is_not_the_patients(nlp):
     text = ("A 38-year-old man had a laminectomy. Blood loss was 400 mL. Smith et al. reported a blood loss "
             "of 2500 mL without embolization.")
-    assert _record(nlp, text).blood_loss_ml == 400
+    assert first_record(nlp, text).blood_loss_ml == 400

@@ -3,20 +3,14 @@ import pytest
 from nlp.assemble import BLOCKING
 from nlp.extract.base import SentenceView
 from nlp.extract.cement import find
-from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
-from nlp.records import extract_records
+from support import first_record, full_pipeline
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return build_pipeline(("demographics", "cement"))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    assert records, "no patient found"
-    return records[0]
 
 
 def _volumes(record):
@@ -42,7 +36,7 @@ def _found(sentence):
     ("Ethanol (10 ml) was injected into T7, followed by 3 ml of bone cement.", [("T7", 3)], 3),
 ])
 def test_volumes_in_one_sentence(nlp, sentence, volumes, total):
-    record = _record(nlp, "A 60-year-old woman. " + sentence)
+    record = first_record(nlp, "A 60-year-old woman. " + sentence)
     assert _volumes(record) == volumes
     assert record.cement_total_ml == pytest.approx(total)
 
@@ -50,7 +44,7 @@ def test_volumes_in_one_sentence(nlp, sentence, volumes, total):
 def test_a_volume_told_after_the_procedure_takes_its_vertebra(nlp):
     text = ("A 45-year-old man had a painful haemangioma.\nHe underwent PVP of L4 under sedation. "
             "PMMA was injected slowly. In all, 4.5 ml went in. Estimated blood loss was 10 ml.")
-    record = _record(nlp, text)
+    record = first_record(nlp, text)
     assert _volumes(record) == [("L4", 4.5)]
     assert record.cement_total_ml == 4.5
 
@@ -58,12 +52,12 @@ def test_a_volume_told_after_the_procedure_takes_its_vertebra(nlp):
 def test_the_paragraph_memory_ends_with_the_paragraph(nlp):
     text = ("A 45-year-old man underwent vertebroplasty of L4.\n"
             "Two days later, 6 ml of fluid was aspirated from the wound.")
-    assert _record(nlp, text).cement_volumes == []
+    assert first_record(nlp, text).cement_volumes == []
 
 
 def test_a_volume_without_its_vertebra_still_gives_the_total(nlp):
     text = "A 70-year-old woman. Approximately 6 mL of bone cement was injected under fluoroscopy."
-    record = _record(nlp, text)
+    record = first_record(nlp, text)
     assert record.cement_volumes == [] and record.cement_total_ml == 6
 
 
@@ -88,20 +82,14 @@ def test_negation_elsewhere_in_the_sentence_does_not_drop_the_volume():
 
 
 def test_same_volume_into_each_of_two_named_bodies():
-    from nlp.ingest.document import Document, Section
-    from nlp.pipeline import build_pipeline
-    from nlp.records import extract_records
     text = ("A 52-year-old woman had a hemangioma of T11 and L1. "
             "Then 2.5 mL of PMMA was injected into each of the T11 and L1 bodies through the screws.")
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert sorted((v.level, v.ml) for v in record.cement_volumes) == [("L1", 2.5), ("T11", 2.5)]
     assert record.cement_total_ml == 5
 
 
 def test_both_pedicles_is_the_route_not_a_doubling():
-    from nlp.ingest.document import Document, Section
-    from nlp.pipeline import build_pipeline
-    from nlp.records import extract_records
     text = "A 60-year-old man had an L3 hemangioma. Then 5.5 mL of PMMA was injected into L3 through both pedicles."
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert record.cement_total_ml == 5.5

@@ -1,18 +1,13 @@
 import pytest
 
-from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
-from nlp.records import extract_records
+from support import first_record
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return build_pipeline(("demographics",))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    return records[0] if records else None
 
 
 @pytest.mark.parametrize("text, age, sex", [
@@ -26,7 +21,7 @@ def _record(nlp, text, kind="case"):
     ("The patient was 61 years of age. He reported numbness.", 61, "male"),
 ])
 def test_age_and_sex(nlp, text, age, sex):
-    record = _record(nlp, text)
+    record = first_record(nlp, text)
     assert record is not None
     assert record.age_years == pytest.approx(age, abs=0.01)
     assert record.sex == sex
@@ -35,18 +30,18 @@ def test_age_and_sex(nlp, text, age, sex):
 
 
 def test_age_of_a_relative_is_not_the_patients(nlp):
-    record = _record(nlp, "His mother, 32 years old, was healthy. A 12-year-old boy had torticollis.")
+    record = first_record(nlp, "His mother, 32 years old, was healthy. A 12-year-old boy had torticollis.")
     assert record.age_years == 12
 
 
 def test_pooled_series_gives_no_patient(nlp):
     text = "Eleven patients were treated. The mean age was 45 years (range 30-60)."
-    assert _record(nlp, text, kind="results") is None
+    assert first_record(nlp, text, kind="results") is None
 
 
 def test_ages_in_the_discussion_do_not_count(nlp):
     text = "Most lesions manifest after the age of 40 years."
-    assert _record(nlp, text, kind="discussion") is None
+    assert first_record(nlp, text, kind="discussion") is None
 
 
 @pytest.mark.parametrize("text", [
@@ -56,19 +51,19 @@ def test_ages_in_the_discussion_do_not_count(nlp):
     "MR imaging was performed in all participants.",
 ])
 def test_research_text_describes_no_patient(nlp, text):
-    assert _record(nlp, text, kind="methods") is None
+    assert first_record(nlp, text, kind="methods") is None
 
 
 def test_a_relative_named_after_the_patient(nlp):
-    record = _record(nlp, "The affected individual, a male, was the fourth child. One sibling, a girl, was well.")
+    record = first_record(nlp, "The affected individual, a male, was the fourth child. One sibling, a girl, was well.")
     assert record.sex == "male"
 
 
 def test_clinical_note_opening_with_sex_and_age(nlp):
-    record = _record(nlp, "F, 41. Low back pain x 9 mo, worse at night. No deficit.")
+    record = first_record(nlp, "F, 41. Low back pain x 9 mo, worse at night. No deficit.")
     assert (record.age_years, record.sex) == (41, "female")
 
 
 def test_clinical_association_is_no_generic_statement(nlp):
-    record = _record(nlp, "A 47-year-old man was admitted because of diarrhea, which is associated with vomiting.")
+    record = first_record(nlp, "A 47-year-old man was admitted because of diarrhea, which is associated with vomiting.")
     assert (record.age_years, record.sex) == (47, "male")

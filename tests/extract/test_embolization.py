@@ -3,20 +3,14 @@ import pytest
 from nlp.assemble import BLOCKING
 from nlp.extract.base import SentenceView
 from nlp.extract.embolization import find
-from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
-from nlp.records import extract_records
+from support import first_record
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return build_pipeline(("demographics", "embolization"))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    assert records, "no patient found"
-    return records[0]
 
 
 def _found(sentence, field, section="case"):
@@ -93,7 +87,7 @@ def test_record_from_a_case_report(nlp):
             "blush supplied by the right T9 intercostal artery; the artery of Adamkiewicz arose from the left "
             "T11 intercostal artery. The right T9 intercostal artery was embolised with PVA particles and "
             "then closed with a coil. There were no complications after the embolization.")
-    record = _record(nlp, text)
+    record = first_record(nlp, text)
     assert [(f.side, f.level) for f in record.feeder_arteries] == [("right", "T9")]
     assert set(record.embolic_agents) == {"pva", "coils"}
     span = record.evidence["feeder_arteries"][0]
@@ -103,5 +97,5 @@ def test_record_from_a_case_report(nlp):
 def test_agents_reviewed_in_the_discussion_are_not_the_patients(nlp):
     text = ("A 51-year-old man underwent laminectomy. Embolization with PVA particles or Onyx is commonly "
             "used before surgery to reduce blood loss.")
-    record = _record(nlp, text)
+    record = first_record(nlp, text)
     assert record.embolic_agents == []

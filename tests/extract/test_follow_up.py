@@ -1,8 +1,7 @@
 import pytest
 
-from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
-from nlp.records import extract_records
+from support import first_record, full_pipeline
 
 PATIENT = "A 57-year-old woman was seen. "
 
@@ -11,10 +10,6 @@ PATIENT = "A 57-year-old woman was seen. "
 def nlp():
     return build_pipeline(("demographics", "follow_up"))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    return records[0] if records else None
 
 
 @pytest.mark.parametrize("text, months", [
@@ -26,7 +21,7 @@ def _record(nlp, text, kind="case"):
     ("At last review, 10 months after the revision and 50 months after the first operation, she walked.", 50),
 ])
 def test_longest_follow_up(nlp, text, months):
-    assert _record(nlp, PATIENT + text).follow_up_months == pytest.approx(months)
+    assert first_record(nlp, PATIENT + text).follow_up_months == pytest.approx(months)
 
 
 @pytest.mark.parametrize("text", [
@@ -36,7 +31,7 @@ def test_longest_follow_up(nlp, text, months):
     "Follow-up MRI should be repeated at 12 months.",
 ])
 def test_not_a_follow_up(nlp, text):
-    assert _record(nlp, PATIENT + text).follow_up_months is None
+    assert first_record(nlp, PATIENT + text).follow_up_months is None
 
 
 @pytest.mark.parametrize("text, months", [
@@ -47,7 +42,7 @@ def test_not_a_follow_up(nlp, text):
     ("Paraparesis developed over 5 days.", 0.16),
 ])
 def test_symptom_duration(nlp, text, months):
-    assert _record(nlp, PATIENT + text).symptom_duration_months == pytest.approx(months, abs=0.01)
+    assert first_record(nlp, PATIENT + text).symptom_duration_months == pytest.approx(months, abs=0.01)
 
 
 @pytest.mark.parametrize("text", [
@@ -55,24 +50,18 @@ def test_symptom_duration(nlp, text, months):
     "She had 3 months of physiotherapy with analgesics.",
 ])
 def test_not_a_symptom_duration(nlp, text):
-    assert _record(nlp, PATIENT + text).symptom_duration_months is None
+    assert first_record(nlp, PATIENT + text).symptom_duration_months is None
 
 
 def test_gestational_age_is_not_a_symptom_duration():
-    from nlp.ingest.document import Document, Section
-    from nlp.pipeline import build_pipeline
-    from nlp.records import extract_records
     text = ("A 29-year-old woman at 30 weeks of gestation developed progressive paraparesis over ten days. "
             "MRI showed a T6 hemangioma.")
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert record.symptom_duration_months == pytest.approx(0.33, abs=0.01)
 
 
 def test_clinical_note_shorthand():
-    from nlp.ingest.document import Document, Section
-    from nlp.pipeline import build_pipeline
-    from nlp.records import extract_records
     text = "M, 52. Neck pain x 6 wks. Tx: vertebroplasty of C4.\nFU 18 mo: pain free."
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert record.symptom_duration_months == pytest.approx(1.38, abs=0.01)
     assert record.follow_up_months == 18

@@ -5,6 +5,7 @@ from nlp.extract.levels import find
 from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
 from nlp.records import extract_records
+from support import first_record, full_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +88,7 @@ def test_a_table_cell_of_levels_alone():
 
 
 def test_slash_notation_names_both_vertebrae_of_a_lesion_but_not_of_a_disc():
-    from nlp.ingest.document import Document, Section
-    from nlp.records import extract_records
     text = ("A 15-year-old boy had an expansile lesion at L4/5 on the right. "
             "Cement leaked into the L3/4 foramen.")
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert record.levels == ["L4", "L5"]

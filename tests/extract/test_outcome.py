@@ -3,6 +3,7 @@ import pytest
 from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
 from nlp.records import extract_records
+from support import first_record, full_pipeline
 
 PATIENT = "A 63-year-old man presented with back pain that was getting worse. "
 
@@ -11,10 +12,6 @@ PATIENT = "A 63-year-old man presented with back pain that was getting worse. "
 def nlp():
     return build_pipeline(("demographics", "outcome"))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    return records[0] if records else None
 
 
 @pytest.mark.parametrize("text, outcome", [
@@ -28,12 +25,12 @@ def _record(nlp, text, kind="case"):
     ("Pain did not improve with rest. After kyphoplasty the pain went at once.", "resolved"),
 ])
 def test_outcome_at_last_follow_up(nlp, text, outcome):
-    assert _record(nlp, PATIENT + text).outcome == outcome
+    assert first_record(nlp, PATIENT + text).outcome == outcome
 
 
 def test_history_and_attributes_are_no_outcome(nlp):
     text = PATIENT + "His pain improved partially with analgesics. An asymptomatic haemangioma was seen at L2."
-    assert _record(nlp, text).outcome is None
+    assert first_record(nlp, text).outcome is None
 
 
 @pytest.mark.parametrize("text, recurrence", [
@@ -45,7 +42,7 @@ def test_history_and_attributes_are_no_outcome(nlp):
     ("No recurrence was seen at 6 months. At 3 years the tumour recurred.", True),
 ])
 def test_recurrence(nlp, text, recurrence):
-    assert _record(nlp, PATIENT + text).recurrence is recurrence
+    assert first_record(nlp, PATIENT + text).recurrence is recurrence
 
 
 @pytest.mark.parametrize("text, codes", [
@@ -58,7 +55,7 @@ def test_recurrence(nlp, text, recurrence):
     ("He presented with collapse of the L1 vertebral body.", []),
 ])
 def test_complications(nlp, text, codes):
-    assert sorted(_record(nlp, PATIENT + text).complications) == codes
+    assert sorted(first_record(nlp, PATIENT + text).complications) == codes
 
 
 def test_complications_reviewed_in_the_discussion_are_not_the_patients(nlp):
@@ -71,21 +68,15 @@ def test_complications_reviewed_in_the_discussion_are_not_the_patients(nlp):
 
 
 def test_death_from_the_disease_is_an_outcome_not_a_complication():
-    from nlp.ingest.document import Document, Section
-    from nlp.pipeline import build_pipeline
-    from nlp.records import extract_records
     text = ("A 67-year-old man underwent kyphoplasty of L2 for a renal cell carcinoma metastasis. "
             "His pain decreased. He died of disseminated disease 7 months after treatment.")
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert record.outcome == "died"
     assert "death" not in record.complications
 
 
 def test_complication_placed_after_treatment_by_the_sentence_before():
-    from nlp.ingest.document import Document, Section
-    from nlp.pipeline import build_pipeline
-    from nlp.records import extract_records
     text = ("A 52-year-old man underwent T11 vertebrectomy. On the second postoperative day his back pain "
             "increased. MRI showed a dorsal epidural hematoma, which was evacuated the same day.")
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert record.complications == ["hematoma"]

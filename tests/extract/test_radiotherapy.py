@@ -3,20 +3,14 @@ import pytest
 from nlp.assemble import BLOCKING
 from nlp.extract.base import SentenceView
 from nlp.extract.radiotherapy import find
-from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
-from nlp.records import extract_records
+from support import first_record
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return build_pipeline(("demographics", "radiotherapy"))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    assert records, "no patient found"
-    return records[0]
 
 
 def _doses(sentence):
@@ -50,12 +44,12 @@ def test_not_a_total_dose(sentence):
 def test_dose_recommended_in_the_discussion_is_not_given(nlp):
     text = ("A 59-year-old woman underwent laminectomy and fixation of T6. Radiotherapy of 30 Gy would be "
             "considered if the lesion regrows.")
-    assert _record(nlp, text).radiotherapy_dose_gy is None
+    assert first_record(nlp, text).radiotherapy_dose_gy is None
 
 
 def test_dose_given_to_the_patient(nlp):
     text = "A 59-year-old woman underwent laminectomy. Four weeks later she received 30 Gy in 10 fractions."
-    record = _record(nlp, text)
+    record = first_record(nlp, text)
     assert record.radiotherapy_dose_gy == 30
     span = record.evidence["radiotherapy_dose_gy"][0]
     assert text[span.start:span.end] == span.text

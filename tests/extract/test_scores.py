@@ -3,6 +3,7 @@ import pytest
 from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
 from nlp.records import extract_records
+from support import first_record
 
 PATIENT = "A 48-year-old man was admitted with back pain. "
 
@@ -11,10 +12,6 @@ PATIENT = "A 48-year-old man was admitted with back pain. "
 def nlp():
     return build_pipeline(("demographics", "scores"))
 
-
-def _record(nlp, text, kind="case"):
-    records = extract_records(nlp, Document("t", text, sections=[Section("", kind, 0, len(text))]))
-    return records[0] if records else None
 
 
 @pytest.mark.parametrize("text, pre, post", [
@@ -27,18 +24,18 @@ def _record(nlp, text, kind="case"):
      "At 12 months the VAS was 1/10.", 9, 1),
 ])
 def test_pre_and_post_scores(nlp, text, pre, post):
-    record = _record(nlp, PATIENT + text)
+    record = first_record(nlp, PATIENT + text)
     assert record.vas_pre == pytest.approx(pre)
     assert record.vas_post == pytest.approx(post)
 
 
 def test_a_patients_mean_preoperative_score_is_not_pooled(nlp):
-    record = _record(nlp, PATIENT + "The mean preoperative VAS was 8.")
+    record = first_record(nlp, PATIENT + "The mean preoperative VAS was 8.")
     assert record.vas_pre == 8
 
 
 def test_a_series_mean_is_pooled(nlp):
-    record = _record(nlp, PATIENT + "In the 14 patients, the mean VAS fell from 7.9 to 2.2.")
+    record = first_record(nlp, PATIENT + "In the 14 patients, the mean VAS fell from 7.9 to 2.2.")
     assert record.vas_pre is None and record.vas_post is None
 
 
@@ -49,7 +46,7 @@ def test_a_series_mean_is_pooled(nlp):
     ("It was classified as aggressive (Enneking).", 3),
 ])
 def test_enneking_stage(nlp, text, stage):
-    assert _record(nlp, PATIENT + text).enneking_stage == stage
+    assert first_record(nlp, PATIENT + text).enneking_stage == stage
 
 
 def test_stages_defined_in_the_introduction_are_not_the_patients(nlp):
@@ -61,4 +58,4 @@ def test_stages_defined_in_the_introduction_are_not_the_patients(nlp):
 
 
 def test_sacral_level_is_no_stage(nlp):
-    assert _record(nlp, PATIENT + "A Tomita type IV lesion compressed the S3 root.").enneking_stage is None
+    assert first_record(nlp, PATIENT + "A Tomita type IV lesion compressed the S3 root.").enneking_stage is None

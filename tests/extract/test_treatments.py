@@ -5,6 +5,7 @@ from nlp.extract.treatments import find
 from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
 from nlp.records import extract_records
+from support import first_record, full_pipeline
 
 PATIENT = "A 52-year-old woman had an aggressive hemangioma of T9. "
 
@@ -100,8 +101,6 @@ def test_table_cell_with_a_legend_of_abbreviations():
     "The residual lesion is unchanged, and radiotherapy has not been necessary so far.",
 ])
 def test_treatment_put_off_or_not_needed_is_not_given(sentence):
-    from nlp.ingest.document import Document, Section
-    from nlp.records import extract_records
     text = "A 30-year-old woman underwent T5 laminectomy. " + sentence
-    record = extract_records(build_pipeline(), Document("t", text, sections=[Section("", "case", 0, len(text))]))[0]
+    record = first_record(full_pipeline(), text)
     assert record.treatments == ["laminectomy"]
