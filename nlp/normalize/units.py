@@ -25,6 +25,7 @@ for _kind, _name, _mul, _div, _aliases in [
     ("time", "hour", 1, 24 * DAYS_PER_MONTH, "h hr hour"),
     ("time", "day", 1, DAYS_PER_MONTH, "d day"),
     ("time", "week", 7, DAYS_PER_MONTH, "wk week"),
+    ("time", "fortnight", 14, DAYS_PER_MONTH, "fortnight"),
     ("time", "month", 1, 1, "mo mth month"),
     ("time", "year", 12, 1, "y yr year"),
 ]:
@@ -78,7 +79,7 @@ def age_years(value: float, unit: str) -> float | None:
 class Quantity:
     """A number with its unit in a text: ``text[start:end]`` reads e.g. "approximately 500 mL"."""
     value: float
-    unit: str  # canonical: mL dL L Gy cGy hour day week month year
+    unit: str  # canonical: mL dL L Gy cGy hour day week fortnight month year
     start: int
     end: int
 

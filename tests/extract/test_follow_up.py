@@ -65,3 +65,8 @@ def test_clinical_note_shorthand():
     record = first_record(full_pipeline(), text)
     assert record.symptom_duration_months == pytest.approx(1.38, abs=0.01)
     assert record.follow_up_months == 18
+
+
+def test_a_fortnight_of_symptoms():
+    record = first_record(full_pipeline(), "A 63-year-old woman presented with a fortnight of severe arm pain.")
+    assert record.symptom_duration_months == pytest.approx(0.46, abs=0.01)

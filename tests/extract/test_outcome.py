@@ -80,3 +80,9 @@ def test_complication_placed_after_treatment_by_the_sentence_before():
             "increased. MRI showed a dorsal epidural hematoma, which was evacuated the same day.")
     record = first_record(full_pipeline(), text)
     assert record.complications == ["hematoma"]
+
+
+def test_a_leak_named_by_where_it_went():
+    record = first_record(full_pipeline(), "A 70-year-old woman underwent vertebroplasty of L2. "
+                                           "Postoperative CT showed leakage into the L2-L3 disc, without symptoms.")
+    assert record.complications == ["cement_leakage"]

@@ -104,3 +104,9 @@ def test_treatment_put_off_or_not_needed_is_not_given(sentence):
     text = "A 30-year-old woman underwent T5 laminectomy. " + sentence
     record = first_record(full_pipeline(), text)
     assert record.treatments == ["laminectomy"]
+
+
+def test_a_drug_given_for_the_lesion_is_other():
+    record = first_record(full_pipeline(), "A 7-month-old girl with a T6 hemangioma underwent laminotomy and "
+                                           "was then given oral propranolol for the residual lesion.")
+    assert record.treatments == ["laminectomy", "other"]

@@ -31,3 +31,7 @@ def test_durations_are_never_negative(text):
 def test_unit_factors(n, unit):
     factor = {"days": 1 / 30.44, "weeks": 7 / 30.44, "months": 1, "years": 12}[unit]
     assert parse_duration(f"{n} {unit}") == pytest.approx(n * factor, abs=0.005)
+
+
+def test_a_fortnight_is_two_weeks():
+    assert parse_duration("a fortnight") == parse_duration("two weeks") == 0.46
