@@ -19,6 +19,9 @@ def nlp():
     ("A 3-month-old boy was referred for a lumbar mass.", 0.25, "male"),
     ("A newborn girl was delivered at 37 weeks.", 0, "female"),
     ("The patient was 61 years of age. He reported numbness.", 61, "male"),
+    ("Mrs. Smith, 72, presented with pain in the lower back.", 72, "female"),
+    ("A twenty-two-year-old primigravida had back pain.", 22, "female"),
+    ("A 64-yo man was admitted.", 64, "male"),
 ])
 def test_age_and_sex(nlp, text, age, sex):
     record = first_record(nlp, text)
