@@ -364,6 +364,14 @@ def describes_a_patient(candidates: list[Candidate], views: list[SentenceView]) 
     return any(len(fields) == 2 for fields in fields_by_sentence.values())
 
 
+def says_it_reports_a_case(document: Document, views: list[SentenceView]) -> bool:
+    """"...: a case report", "We present a case of ...", in the title, abstract or a case
+    section, for the report that never states its patient's age or sex."""
+    single = rules()["patients"]["single_case"]
+    return bool(single.search(document.title)) or any(
+        v.section in ("title", "abstract", "case") and single.search(v.text) for v in views)
+
+
 def pooled_series(views: list[SentenceView]) -> bool:
     """The authors' own series stated by its size ("Eight patients, aged 12 to 56", "38
     patients."): figures about it describe no one patient."""
@@ -388,6 +396,7 @@ def split_cases(document: Document, views: list[SentenceView], candidates: list[
     told = _from_narrative(document, views, candidates)
     if told is not None:
         return told
-    if describes_a_patient(candidates, views) and not pooled_series(views):
+    if (describes_a_patient(candidates, views) or says_it_reports_a_case(document, views)) \
+            and not pooled_series(views):
         return CaseSplit([CaseSegment(1, 1, narrative=list(candidates))])
     return CaseSplit([])

@@ -196,3 +196,14 @@ def test_a_series_statement_on_embolization_holds_for_the_embolised_only():
             "Embolization, where performed, used polyvinyl alcohol particles.\n")
     records = extract_records(build_pipeline(), read_text(text.encode(), "series"))
     assert [r.embolic_agents for r in records] == [["pva"], [], ["pva"]]
+
+
+def test_a_case_report_that_never_states_age_or_sex_still_has_its_patient():
+    from nlp.ingest.text import read_text
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("Embolization and vertebroplasty for an aggressive T9 hemangioma: a case report\n\nCase report\n"
+            "MRI revealed an aggressive hemangioma of T9. The lesion was embolized through the left T9 "
+            "intercostal artery with PVA particles, and vertebroplasty with 5 mL of PMMA followed.\n")
+    records = extract_records(build_pipeline(), read_text(text.encode(), "report"))
+    assert len(records) == 1 and records[0].treatments == ["embolization", "vertebroplasty"]
