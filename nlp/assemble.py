@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Optional
 import yaml
 
 from nlp.extract.base import PATTERN_DIR, Candidate
-from nlp.schema import FIELDS, LIST_FIELDS, CaseRecord, Span, combination_of
+from nlp.schema import FIELDS, LEVELS, LIST_FIELDS, CaseRecord, Span, combination_of
 
 # Where a sentence sits says how much it can be trusted to describe the patient.
 SECTION_WEIGHT = {"case": 1.0, "results": 1.0, "abstract": 0.9, "title": 0.85, "other": 0.85,
@@ -99,9 +99,15 @@ def arteries(pool: list[Candidate]) -> Optional[Choice]:
     return Choice(kept, choice.support)
 
 
+def spine_order(pool: list[Candidate]) -> Optional[Choice]:
+    """All vertebrae named, from the head down."""
+    choice = union(pool)
+    return Choice(sorted(choice.value, key=LEVELS.index), choice.support)
+
+
 POLICIES: dict[str, Callable[[list[Candidate]], Optional[Choice]]] = {
     "first": first, "last": last, "largest": largest, "any_true": any_true, "union": union,
-    "cement_by_level": cement_by_level, "arteries": arteries}
+    "cement_by_level": cement_by_level, "arteries": arteries, "spine_order": spine_order}
 
 
 @dataclass(frozen=True)
