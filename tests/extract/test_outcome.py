@@ -86,3 +86,19 @@ def test_a_leak_named_by_where_it_went():
     record = first_record(full_pipeline(), "A 70-year-old woman underwent vertebroplasty of L2. "
                                            "Postoperative CT showed leakage into the L2-L3 disc, without symptoms.")
     assert record.complications == ["cement_leakage"]
+
+
+@pytest.mark.parametrize("sentence, outcome", [
+    ("Six months later her pain had not changed.", "unchanged"),
+    ("Her neurological status deteriorated despite treatment.", "worsened"),
+])
+def test_outcome_unchanged_or_worse(sentence, outcome):
+    record = first_record(full_pipeline(), "A 50-year-old woman with a T10 hemangioma underwent vertebroplasty. "
+                          + sentence)
+    assert record.outcome == outcome
+
+
+def test_a_complication_named_as_a_general_risk_did_not_happen():
+    record = first_record(full_pipeline(), "A 50-year-old woman underwent vertebroplasty of T10. Cement leakage "
+                                           "into the spinal canal is a feared complication of vertebroplasty.")
+    assert record.complications == []
