@@ -22,7 +22,8 @@ _MRI_AFTER = (r"(?:(?<=T[12])|(?<=T-[12]))"
 
 # "bright on T1", "on both T1 and T2": lookbehinds must have a fixed width, hence one each
 _MRI_BEFORE = "|".join(rf"(?<=\b{words}\s)" for words in (
-    r"(?i:on)", r"(?i:both)", r"(?i:on)\sT1\s(?i:and)", r"(?i:both)\sT1\s(?i:and)"))
+    r"(?i:on)", r"(?i:both)", r"(?i:on)\sT1\s(?i:and)", r"(?i:both)\sT1\s(?i:and)",
+    r"(?i:hypointense)\s(?i:in)", r"(?i:hyperintense)\s(?i:in)", r"(?i:isointense)\s(?i:in)"))
 
 LEVEL_RE = (
     r"(?-i:"

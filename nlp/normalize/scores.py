@@ -18,7 +18,7 @@ def pain_score(value: float, scale: str | None = None) -> float | None:
     if scale is None:
         top = 10 if value <= 10 else 100
     else:
-        top = _SCALE_MAX.get(re.sub(r"^(?:/|out\s+of)\s*", "", scale.strip().lower()))
+        top = _SCALE_MAX.get(re.sub(r"^(?:/|out\s+of|of)\s*", "", scale.strip().lower()))
     if top is None or not 0 <= value <= top:
         return None
     return value * 10 / top
@@ -35,7 +35,7 @@ class PainScore:
 _STRONG = (r"(?:VAS|NRS|NPRS|VNRS|visual\s+analog(?:ue)?\s+scale|numeric(?:al)?\s+(?:pain\s+)?rating\s+scale"
            r"|pain\s+(?:scores?|intensity|scales?))\b(?:\s*\([^()\d]*\))?")
 _RANGE_NOTE = r"(?:\s*\(\s*0\s*[-–]\s*(?:10|100)\s*(?:mm|cm)?\s*\))?"  # "VAS (0-100 mm)"
-_FRACTION = r"\s*(?:/|out\s+of)\s*(?:100|10|ten)\b"
+_FRACTION = r"\s*(?:/|out\s+of|of)\s*(?:100|10|ten)\b"
 _SCALE = rf"(?P<scale>{_FRACTION}|\s*(?:mm|cm)\b)"
 # the number in digits, perhaps a dash range ("VAS 7-8"), but never a "from 8 to 2" change,
 # nor a time ("VAS at 6 months was 2") or a percentage

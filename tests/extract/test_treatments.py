@@ -110,3 +110,12 @@ def test_a_drug_given_for_the_lesion_is_other():
     record = first_record(full_pipeline(), "A 7-month-old girl with a T6 hemangioma underwent laminotomy and "
                                            "was then given oral propranolol for the residual lesion.")
     assert record.treatments == ["laminectomy", "other"]
+
+
+def test_steroid_injected_into_the_lesion_is_other_and_a_discussed_option_is_not_given():
+    record = first_record(full_pipeline(), "An 8-year-old girl had vertebra plana of T9. In the same session 40 mg "
+                                           "of methylprednisolone was injected into the lesion through the needle.")
+    assert record.treatments == ["other"]
+    record = first_record(full_pipeline(), "We describe a 30-year-old woman with a T6 hemangioma treated by "
+                                           "laminectomy, and discuss the place of embolization and radiotherapy.")
+    assert record.treatments == ["laminectomy"]

@@ -98,3 +98,8 @@ def test_find_levels_never_raises_and_stays_in_the_spine(text):
 ])
 def test_ordinal_lists_ranges_and_named_vertebrae(text, expected):
     assert [lv for m in find_levels(text) for lv in m.levels] == expected
+
+
+def test_signal_in_t1_and_t2_is_no_vertebra():
+    text = "a lesion hypointense in T1 and hyperintense in T2 weighted images in the T8 body"
+    assert [lv for m in find_levels(text) for lv in m.levels] == ["T8"]

@@ -64,3 +64,7 @@ def test_a_word_number_that_counts_patients_is_no_score():
 ])
 def test_scale_named_as_points_or_millimetres(text, value):
     assert parse_pain_score(text) == value
+
+
+def test_score_of_ten():
+    assert parse_pain_score("She rated her pain 6 of 10 on a numeric rating scale.") == 6.0
