@@ -149,10 +149,14 @@ class _Sentence:
     owner: Optional[int] = None     # the patient whose block it lies in
 
 
+_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but|whereas|while)\s)")
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
-    bounds = [m.start() for m in re.finditer(";", text)]
-    edges = [0] + [b + 1 for b in bounds]
-    ends = bounds + [len(text)]
+    """"In patient 3 the feeder was T7, and in patient 5 T3": each clause names its own."""
+    bounds = [m for m in _CLAUSE_BREAK.finditer(text)]
+    edges = [0] + [b.end() for b in bounds]
+    ends = [b.start() for b in bounds] + [len(text)]
     return list(zip(edges, ends))
 
 
@@ -238,7 +242,20 @@ def _route(c: Candidate, sentence: _Sentence) -> _Route:
     if excepted or _series_wide(sentence.view.text[clause[0]:clause[1]], weak=alone) \
             or (alone and ("all_patients" in c.flags or c.field in rules()["shared_when_unnamed"])):
         return _Route(shared=Shared(c, excepted) if shareable else None)
+    # "In patient 3 the T7 artery fed it, and it was occluded with PVA": the clause names no one,
+    # its part of the sentence (up to a semicolon) does
+    part = _part_of(sentence.view.text, offset)
+    named = [r for r in sentence.refs if part[0] <= r.start < part[1] and not r.except_]
+    if named:
+        return _Route(_nearest(named, offset), named=True)
     return _Route(frozenset() if alone else frozenset({sentence.owner}))
+
+
+def _part_of(text: str, offset: int) -> tuple[int, int]:
+    """The stretch between semicolons that holds ``offset``."""
+    start = text.rfind(";", 0, offset) + 1
+    end = text.find(";", offset)
+    return start, len(text) if end < 0 else end
 
 
 def _nearest(refs: list[Ref], offset: int) -> frozenset[int]:

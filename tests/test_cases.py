@@ -207,3 +207,18 @@ def test_a_case_report_that_never_states_age_or_sex_still_has_its_patient():
             "intercostal artery with PVA particles, and vertebroplasty with 5 mL of PMMA followed.\n")
     records = extract_records(build_pipeline(), read_text(text.encode(), "report"))
     assert len(records) == 1 and records[0].treatments == ["embolization", "vertebroplasty"]
+
+
+def test_each_clause_names_its_own_patient():
+    from nlp.ingest.text import read_text
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    text = ("Embolization before surgery for thoracic hemangiomas\n\nResults\n"
+            "| Patient | Age/Sex | Level | Treatment |\n|---|---|---|---|\n"
+            "| 1 | 54/F | T7 | TAE + laminectomy |\n| 2 | 61/M | T4 | TAE + laminectomy |\n"
+            "TAE, transarterial embolization.\n\n"
+            "In patient 1 the lesion was fed by the right T7 intercostal artery, and in patient 2 by the "
+            "left T3 and T4 intercostal arteries.\n")
+    records = extract_records(build_pipeline(), read_text(text.encode(), "series"))
+    assert [[(f.side, f.level) for f in r.feeder_arteries] for r in records] == [
+        [("right", "T7")], [("left", "T3"), ("left", "T4")]]
