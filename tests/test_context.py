@@ -51,3 +51,8 @@ def test_a_relative_bringing_the_patient_is_no_other_experiencer():
     sentence = "A 12-year-old boy was brought by his parents with mid-back pain of six weeks' duration."
     assert "other_person" not in _flags(sentence, "six weeks' duration")
     assert "other_person" in _flags("His mother, 32 years old, was well.", "32 years old")
+
+
+def test_a_judgement_of_the_patient_is_no_hypothesis():
+    sentence = "Because he was considered unfit for anaesthesia, he was treated with radiotherapy, 40 Gy."
+    assert "hypothetical" not in _flags(sentence, "40 Gy")

@@ -3,7 +3,7 @@ import pytest
 from nlp.ingest.document import Document, Section
 from nlp.pipeline import build_pipeline
 from nlp.records import extract_records
-from support import first_record
+from support import first_record, full_pipeline
 
 PATIENT = "A 48-year-old man was admitted with back pain. "
 
@@ -59,3 +59,9 @@ def test_stages_defined_in_the_introduction_are_not_the_patients(nlp):
 
 def test_sacral_level_is_no_stage(nlp):
     assert first_record(nlp, PATIENT + "A Tomita type IV lesion compressed the S3 root.").enneking_stage is None
+
+
+def test_change_with_the_scale_named_at_both_ends():
+    record = first_record(full_pipeline(), "A 47-year-old woman had vertebroplasty of T12. "
+                                           "Her pain fell from VAS 8 to VAS 0.")
+    assert (record.vas_pre, record.vas_post) == (8, 0)

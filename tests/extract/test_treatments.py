@@ -119,3 +119,9 @@ def test_steroid_injected_into_the_lesion_is_other_and_a_discussed_option_is_not
     record = first_record(full_pipeline(), "We describe a 30-year-old woman with a T6 hemangioma treated by "
                                            "laminectomy, and discuss the place of embolization and radiotherapy.")
     assert record.treatments == ["laminectomy"]
+
+
+def test_feeders_occluded_with_particles_are_an_embolization():
+    record = first_record(full_pipeline(), "A 25-year-old woman had a T4 hemangioma. Angiography showed feeding "
+                          "vessels from the right T4 intercostal artery, which were occluded with PVA particles.")
+    assert record.treatments == ["embolization"]
