@@ -84,24 +84,28 @@ Finder = Callable[[SentenceView], Iterable[Candidate]]
 
 
 class FamilyExtractor:
-    """spaCy component: runs one finder over every sentence, appending to ``doc._.candidates``."""
+    """spaCy component: runs one finder over every sentence, appending to ``doc._.candidates``.
+    A family whose pattern file has a ``gate`` (a cheap pattern every sentence it can read must
+    match, such as a unit) skips the other sentences: most sentences state none of its values."""
 
     def __init__(self, name: str, finder: Finder):
         self.name = name
         self.finder = finder
+        self.gate = load_patterns(name)["gate"] if (PATTERN_DIR / f"{name}.yaml").exists() else None
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.candidates is None:
             doc._.candidates = []
         for view in sentence_views(doc):
-            doc._.candidates.extend(self.finder(view))
+            if self.gate is None or self.gate.search(view.text):
+                doc._.candidates.extend(self.finder(view))
         return doc
 
 
 def family(name: str) -> Callable[[Finder], Finder]:
     """Register a finder as the spaCy factory ``caseminer_<name>``."""
     def register(finder: Finder) -> Finder:
-        Language.factory(f"caseminer_{name}", func=lambda nlp, name: FamilyExtractor(name, finder))
+        Language.factory(f"caseminer_{name}", func=lambda nlp, name, family=name: FamilyExtractor(family, finder))
         return finder
     return register
 
@@ -163,6 +167,7 @@ def load_patterns(family_name: str) -> dict[str, Any]:
         return compile_one(key, node) if isinstance(node, str) else node
 
     data["regex"] = walk("regex", data.get("regex", {}))
+    data["gate"] = compile_one("gate", data["gate"]) if data.get("gate") else None
     return data
 
 
