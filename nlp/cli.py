@@ -19,19 +19,27 @@ EXIT_INTERRUPTED = 130
 def extract(
     inputs: List[Path] = typer.Argument(..., help="files or folders (searched recursively)"),
     out: Path = typer.Option(..., "-o", "--out", help="output folder (an earlier run there is replaced)"),
-    workers: int = typer.Option(1, "--workers", min=1, help="worker processes"),
+    workers: int = typer.Option(1, "--workers", min=1, help="worker processes (with --engine dask and no "
+                                "--scheduler: the LocalCluster's)"),
     timeout: float = typer.Option(120.0, "--timeout", min=1, help="seconds allowed per input file"),
     max_bytes: int = typer.Option(50_000_000, "--max-bytes", min=1, help="largest input file read, in bytes"),
     max_pages: int = typer.Option(500, "--max-pages", min=1, help="most pages of a PDF read"),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
                                             help="progress bar (default: on a terminal)"),
+    resume: bool = typer.Option(False, "--resume", help="keep the documents an earlier (or killed) run into OUT "
+                                "finished from unchanged files; extract the rest"),
+    engine: str = typer.Option("local", "--engine", help="local (worker processes) or dask (a dask.distributed "
+                               "cluster)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="with --engine dask: the scheduler's address "
+                                            "(tcp://host:8786); default a LocalCluster of --workers processes"),
 ) -> None:
     """Extract case records from INPUTS into OUT: cases.jsonl, cases.csv, texts/, manifest.csv."""
     from nlp.ingest import Limits
     from nlp.run import UsageError, run_extract
     try:
         summary = run_extract(inputs, out, workers=workers, timeout=timeout,
-                              limits=Limits(max_bytes=max_bytes, max_pages=max_pages), progress=progress)
+                              limits=Limits(max_bytes=max_bytes, max_pages=max_pages), progress=progress,
+                              resume=resume, engine=engine, scheduler=scheduler)
     except UsageError as exc:
         typer.echo(f"caseminer: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -39,8 +47,9 @@ def extract(
         typer.echo("caseminer: interrupted", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
-    typer.echo(f"{summary.records} case records from {sum(summary.counts.values())} documents ({counts}) in {out}",
-               err=True)
+    kept = f"; {summary.kept} kept from the earlier run" if resume else ""
+    typer.echo(f"{summary.records} case records from {sum(summary.counts.values())} documents ({counts}{kept}) "
+               f"in {out}", err=True)
     if summary.failed:
         raise typer.Exit(EXIT_FAILED_INPUT)
 
