@@ -32,14 +32,23 @@ def extract(
                                "cluster)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="with --engine dask: the scheduler's address "
                                             "(tcp://host:8786); default a LocalCluster of --workers processes"),
+    model: Optional[Path] = typer.Option(None, "--model", help="a trained model folder (caseminer train); "
+                                         "its spans join the rules' candidates"),
 ) -> None:
     """Extract case records from INPUTS into OUT: cases.jsonl, cases.csv, texts/, manifest.csv."""
     from nlp.ingest import Limits
     from nlp.run import UsageError, run_extract
+    if model is not None:
+        from nlp.train.safeload import ModelFolderError, check_model_dir
+        try:
+            check_model_dir(model)
+        except ModelFolderError as exc:
+            typer.echo(f"caseminer: {exc}", err=True)
+            raise typer.Exit(EXIT_USAGE)
     try:
         summary = run_extract(inputs, out, workers=workers, timeout=timeout,
                               limits=Limits(max_bytes=max_bytes, max_pages=max_pages), progress=progress,
-                              resume=resume, engine=engine, scheduler=scheduler)
+                              resume=resume, engine=engine, scheduler=scheduler, model=model)
     except UsageError as exc:
         typer.echo(f"caseminer: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -98,6 +107,10 @@ def schema(out: Optional[Path] = typer.Option(None, "-o", "--out", help="write h
 from nlp.dataset.commands import register as _register_dataset_commands  # noqa: E402
 
 _register_dataset_commands(app)  # report, review export/import, aggregate
+
+from nlp.train.commands import register as _register_train_commands  # noqa: E402
+
+_register_train_commands(app)  # corpus silver/build, train, evaluate-model
 
 
 def main() -> None:

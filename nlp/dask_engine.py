@@ -30,22 +30,24 @@ IN_FLIGHT_PER_WORKER = 3  # batches submitted ahead, per worker: bounds the main
 _PIPELINE: dict[str, Any] = {}
 
 
-def pipeline():
-    """This process's pipeline, built (and warmed up) once."""
-    nlp = _PIPELINE.get("nlp")
+def pipeline(model: Optional[str] = None):
+    """This process's pipeline (with the model folder, a path the worker can read), built and
+    warmed up once."""
+    nlp = _PIPELINE.get(str(model))
     if nlp is None:
         from nlp.pipeline import build_pipeline
         from nlp.workers import _warm_up
-        nlp = build_pipeline()
+        nlp = build_pipeline(model=Path(model) if model else None)
         _warm_up(nlp)
-        _PIPELINE["nlp"] = nlp
+        _PIPELINE[str(model)] = nlp
     return nlp
 
 
-def extract_batch(batch: list[tuple[int, str, str, bytes]], limits: Limits) -> list[tuple[int, list[DocResult]]]:
+def extract_batch(batch: list[tuple[int, str, str, bytes]], limits: Limits,
+                  model: Optional[str] = None) -> list[tuple[int, list[DocResult]]]:
     """Runs on a worker: each (index, source, file name, bytes) written to a temporary file and
     extracted as the local engine does; results carry the original source."""
-    nlp = pipeline()
+    nlp = pipeline(model)
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -79,8 +81,9 @@ class DaskEngine:
     """Runs files on a dask.distributed cluster; yields ``(index, [DocResult])`` as batches finish."""
 
     def __init__(self, workers: int = 1, timeout: float = 120.0, limits: Optional[Limits] = None,
-                 scheduler: Optional[str] = None, batch_files: int = BATCH_FILES):
+                 scheduler: Optional[str] = None, batch_files: int = BATCH_FILES, model: Optional[Path] = None):
         self.size = max(1, workers)
+        self.model = str(model) if model else None
         self.timeout = timeout
         self.limits = limits or Limits()
         self.scheduler = scheduler
@@ -142,7 +145,7 @@ class DaskEngine:
                         return
                     yield from local
                     if batch:
-                        future = client.submit(extract_batch, batch, self.limits, pure=False)
+                        future = client.submit(extract_batch, batch, self.limits, self.model, pure=False)
                         shipped[future.key] = [(i, s) for i, s, _, _ in batch]
                         futures.add(future)
 

@@ -60,7 +60,9 @@ def available_families() -> tuple[str, ...]:
     return tuple(found)
 
 
-def build_pipeline(families: tuple[str, ...] | None = None) -> Language:
+def build_pipeline(families: tuple[str, ...] | None = None, model=None) -> Language:
+    """The rule pipeline; with ``model`` (a trained model folder, see nlp/train), the component
+    ``caseminer_model`` runs after the rule families and adds the model's candidates."""
     nlp = spacy.blank("en")
     nlp.tokenizer = _tokenizer(nlp)
     nlp.add_pipe("sentencizer")
@@ -70,6 +72,9 @@ def build_pipeline(families: tuple[str, ...] | None = None) -> Language:
     for name in families or available_families():
         importlib.import_module(f"nlp.extract.{name}")
         nlp.add_pipe(f"caseminer_{name}")
+    if model is not None:
+        importlib.import_module("nlp.train.model_extractor")  # registers "caseminer_model"
+        nlp.add_pipe("caseminer_model", config={"model_dir": str(model)})
     return nlp
 
 

@@ -364,12 +364,13 @@ class Previous:
 
 def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: float = 120.0,
                 limits: Optional[Limits] = None, progress: Optional[bool] = None, resume: bool = False,
-                engine: str = "local", scheduler: Optional[str] = None) -> RunSummary:
+                engine: str = "local", scheduler: Optional[str] = None, model: Optional[Path] = None) -> RunSummary:
     """Extract every input into ``outdir``; each file gets ``timeout`` seconds and ``limits``.
 
     ``resume``: keep what an earlier run in ``outdir`` finished (see :class:`Previous`).
     ``engine``: ``local`` (worker processes, :mod:`nlp.workers`) or ``dask`` (:mod:`nlp.dask_engine`,
-    on the cluster at ``scheduler``, or on a LocalCluster of ``workers`` processes)."""
+    on the cluster at ``scheduler``, or on a LocalCluster of ``workers`` processes).
+    ``model``: a trained model folder whose spans join the rules' candidates."""
     limits = limits or Limits()
     if engine not in ("local", "dask"):
         raise UsageError(f"unknown engine '{engine}' (local or dask)")
@@ -412,9 +413,9 @@ def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: floa
     flush()
     if engine == "dask":
         from nlp.dask_engine import DaskEngine
-        pool = DaskEngine(workers, timeout, limits, scheduler=scheduler)
+        pool = DaskEngine(workers, timeout, limits, scheduler=scheduler, model=model)
     else:
-        pool = WorkerPool(workers, timeout, limits)
+        pool = WorkerPool(workers, timeout, limits, model=model)
     for index, results in (pool.run(jobs) if jobs else ()):
         done[index] = results
         flush()

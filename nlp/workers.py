@@ -117,13 +117,13 @@ def _next_job(conn: Connection, parent: int):
     return conn.recv()
 
 
-def _worker_main(conn: Connection, limits: Limits, parent: int) -> None:
+def _worker_main(conn: Connection, limits: Limits, parent: int, model: Optional[Path] = None) -> None:
     # Ctrl-C is the main process's to handle (it stops the workers); a worker whose main process
     # is gone (killed) ends with it.
     _end_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from nlp.pipeline import build_pipeline
-    nlp = build_pipeline()
+    nlp = build_pipeline(model=model)
     _warm_up(nlp)
     # What a library says about one broken file (pypdf: "EOF marker not found") is not for the
     # terminal: a file's one-line reason in the manifest and on stderr says it.
@@ -142,9 +142,9 @@ def _worker_main(conn: Connection, limits: Limits, parent: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, limits: Limits):
+    def __init__(self, ctx, limits: Limits, model: Optional[Path] = None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, limits, os.getpid()), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, limits, os.getpid(), model), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -167,16 +167,17 @@ class WorkerPool:
     """Runs files on N worker processes; yields ``(index, [DocResult])`` as files finish."""
 
     def __init__(self, workers: int = 1, timeout: float = 120.0, limits: Optional[Limits] = None,
-                 startup_timeout: float = 300.0):
+                 startup_timeout: float = 300.0, model: Optional[Path] = None):
         self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self.size = max(1, workers)
         self.timeout = timeout
         self.limits = limits or Limits()
+        self.model = model  # a trained model folder whose spans join the rules
         self.startup_timeout = startup_timeout
 
     def run(self, jobs: list[tuple[int, str]]) -> Iterator[tuple[int, list[DocResult]]]:
         pending = list(reversed(jobs))
-        workers = [_Worker(self.ctx, self.limits) for _ in range(min(self.size, len(jobs)))]
+        workers = [_Worker(self.ctx, self.limits, self.model) for _ in range(min(self.size, len(jobs)))]
         for w in workers:
             w.deadline = time.monotonic() + self.startup_timeout
         try:
@@ -217,7 +218,7 @@ class WorkerPool:
         from nlp.ingest import document_id_for
         digest = file_sha256(Path(path), self.limits.max_bytes)
         yield index, [DocResult(path, document_id_for(Path(path)), "failed", digest, reason)]
-        workers[i] = _Worker(self.ctx, self.limits)
+        workers[i] = _Worker(self.ctx, self.limits, self.model)
         workers[i].deadline = time.monotonic() + self.startup_timeout
 
 

@@ -124,3 +124,14 @@ def test_two_workers_write_the_same_bytes(run, tmp_path):
     caseminer("extract", src, "-o", two, "--workers", "2")
     assert (one / "cases.jsonl").read_bytes() == (two / "cases.jsonl").read_bytes()
     assert (one / "manifest.csv").read_bytes() == (two / "manifest.csv").read_bytes()
+
+
+def test_a_model_folder_with_pickled_weights_is_refused(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    (model / "pytorch_model.bin").write_bytes(b"\x80\x04pickle")
+    (tmp_path / "a.txt").write_text(CASE_A, encoding="utf-8")
+    result = caseminer("extract", tmp_path / "a.txt", "-o", tmp_path / "out", "--model", model)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

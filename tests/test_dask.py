@@ -3,7 +3,6 @@ outputs of the local engine, byte for byte."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -1,0 +1,136 @@
+"""A trained model as a candidate source for the assembler.
+
+The model's spans whose label ``label_map.json`` ties to a record field become candidates;
+the value comes from the same code the rules use: the rule families are run on a
+SentenceView of the predicted span's text (so "28-year-old" reads as 28 through the
+demographics patterns, "man" as male through its lexicon), and where they find nothing the
+field's normaliser is applied to the span directly. Labels tied to no field are ignored, and a
+span no normaliser can read gives no candidate.
+
+How rule and model candidates combine: a model candidate enters with confidence = model
+score × ``factor`` (default 0.6) and the ConText flags of its sentence, and the assembler's
+policies choose as they do among rule candidates. Rule candidates (0.7–0.9) therefore win a
+single-valued field whenever they exist, and the model fills the gaps; list fields take the
+union of both.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.extract.base import Candidate, SentenceView, sentence_views
+
+DEFAULT_FACTOR = 0.6
+MODEL_FLAG = "model"
+
+
+@lru_cache(maxsize=None)
+def _finders() -> tuple[Callable, ...]:
+    from nlp.pipeline import available_families
+    return tuple(importlib.import_module(f"nlp.extract.{name}").find for name in available_families())
+
+
+def _direct(field: str, text: str) -> Any:
+    """The field's normaliser applied to the span text alone (when the families find nothing)."""
+    from nlp.normalize.durations import parse_duration
+    from nlp.normalize.numbers import parse_number
+    from nlp.normalize.units import age_years, parse_quantity, to_gy, to_ml
+    if field == "age_years":
+        m = re.search(r"\d+(?:\.\d+)?", text)
+        quantity = parse_quantity(text)
+        if quantity:
+            value = age_years(*quantity)
+        else:
+            value = parse_number(m.group(0)) if m else parse_number(text)
+        return value if value is not None and 0 <= value <= 120 else None
+    if field == "sex":
+        from nlp.extract.demographics import _sex_lexicon
+        lexicon = {w: s for table in _sex_lexicon().values() for w, (s, _) in table.items()}
+        for word in re.findall(r"[A-Za-z]+", text.lower()):
+            if word in lexicon:
+                return lexicon[word]
+        letter = text.strip().upper()
+        return {"M": "male", "F": "female"}.get(letter)
+    if field in ("symptom_duration_months", "follow_up_months"):
+        return parse_duration(text)
+    if field.endswith("_ml"):
+        quantity = parse_quantity(text)
+        return to_ml(*quantity) if quantity else None
+    if field == "radiotherapy_dose_gy":
+        quantity = parse_quantity(text)
+        return to_gy(*quantity) if quantity else None
+    return None
+
+
+def normalise(field: str, text: str, start: int, section: str = "other",
+              abbreviations: Optional[dict] = None) -> Any:
+    """The value the rules would give ``field`` for ``text`` (document offset ``start``), or None."""
+    view = SentenceView(text, start, section, abbreviations or {})
+    values = [c.value for finder in _finders() for c in finder(view) if c.field == field]
+    if values:
+        return values[0]
+    return _direct(field, text)
+
+
+class ModelCandidates:
+    """``candidates(doc_text, views) -> list[Candidate]`` from a model folder."""
+
+    def __init__(self, model_dir: Path, factor: float = DEFAULT_FACTOR):
+        from nlp.train.modeldir import LoadedModel
+        self.loaded = LoadedModel(model_dir)
+        self.factor = factor
+        self.fields = {label: field for label, field in self.loaded.label_map.items() if field}
+
+    def spans(self, text: str) -> list[dict]:
+        from nlp.train.predict import predict_spans
+        return [s for s in predict_spans(self.loaded, text) if s["label"] in self.fields]
+
+    def __call__(self, doc_text: str, views: Iterable[SentenceView]) -> list[Candidate]:
+        views = list(views)
+        found = []
+        for span in self.spans(doc_text):
+            field = self.fields[span["label"]]
+            view = next((v for v in views if v.start <= span["start"] < v.end), None)
+            section = view.section if view else "other"
+            value = normalise(field, doc_text[span["start"]:span["end"]], span["start"], section,
+                              view.abbreviations if view else {})
+            if value is None:
+                continue
+            confidence = round(span["score"] * self.factor, 3)
+            if view is not None and span["end"] <= view.end:
+                c = view.candidate(field, value, span["start"] - view.start, span["end"] - view.start, confidence)
+                c = Candidate(c.field, c.value, c.start, c.end, c.confidence, c.section, c.flags | {MODEL_FLAG})
+            else:
+                c = Candidate(field, value, span["start"], span["end"], confidence, section,
+                              frozenset({MODEL_FLAG}))
+            found.append(c)
+        return found
+
+
+def candidates_from(model_dir: Path, factor: float = DEFAULT_FACTOR) -> ModelCandidates:
+    """The callable ``candidates(doc_text, views) -> list[Candidate]`` of a model folder."""
+    return ModelCandidates(model_dir, factor)
+
+
+class ModelComponent:
+    """spaCy component ``caseminer_model``: appends the model's candidates to ``doc._.candidates``."""
+
+    def __init__(self, model_dir: str, factor: float):
+        self.candidates = candidates_from(Path(model_dir), factor)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.candidates is None:
+            doc._.candidates = []
+        doc._.candidates.extend(self.candidates(doc.text, sentence_views(doc)))
+        return doc
+
+
+@Language.factory("caseminer_model", default_config={"model_dir": "", "factor": DEFAULT_FACTOR})
+def make_model_component(nlp: Language, name: str, model_dir: str, factor: float) -> ModelComponent:
+    return ModelComponent(model_dir, factor)
