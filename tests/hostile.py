@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -27,6 +28,23 @@ class Expect:
     age: Optional[float] = None
     sex: Optional[str] = None
     text: str = ""  # a piece the document text must hold (an accented word read from another encoding)
+
+
+TWO_CASES = """Two aggressive vertebral hemangiomas
+
+Case reports
+Case 1
+A {a}-year-old woman presented with back pain. MRI showed a T8 hemangioma. She recovered fully.
+
+Case 2
+A {b}-year-old man presented with leg weakness. MRI showed an L2 hemangioma. He improved.
+"""
+
+
+def command() -> list[str]:
+    """How a test runs the `caseminer` command of this environment."""
+    script = Path(sys.executable).with_name("caseminer")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "nlp"]
 
 
 def report(age: int, sex: str, extra: str = "") -> str:

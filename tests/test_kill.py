@@ -7,29 +7,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from hostile import report
+from hostile import TWO_CASES, command, report
 
-TWO_CASES = """Two aggressive vertebral hemangiomas
-
-Case reports
-Case 1
-A {a}-year-old woman presented with back pain. MRI showed a T8 hemangioma. She recovered fully.
-
-Case 2
-A {b}-year-old man presented with leg weakness. MRI showed an L2 hemangioma. He improved.
-"""
 DOCUMENTS = 40
-
-
-def command() -> list[str]:
-    script = Path(sys.executable).with_name("caseminer")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "nlp"]
 
 
 def children(pid: int) -> list[int]:

@@ -7,30 +7,15 @@ import json
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from hostile import EXAMPLES, report
+from hostile import EXAMPLES, TWO_CASES, command, report
 from nlp.run import run_extract
 
-TWO_CASES = """Two aggressive vertebral hemangiomas
-
-Case reports
-Case 1
-A {a}-year-old woman presented with back pain. MRI showed a T8 hemangioma. She recovered fully.
-
-Case 2
-A {b}-year-old man presented with leg weakness. MRI showed an L2 hemangioma. He improved.
-"""
 DOCUMENTS = 24
-
-
-def command() -> list[str]:
-    script = Path(sys.executable).with_name("caseminer")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "nlp"]
 
 
 def extract(src: Path, out: Path, *options: str) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from nlp.train.spans import SpanDoc, SpanError, check_doc, read_spans_jsonl
+from nlp.train.spans import SpanDoc, SpanError, check_doc, jsonl_rows, read_spans_jsonl
 
 
 def load_span_docs(source: Path) -> list[SpanDoc]:
@@ -98,23 +98,15 @@ def read_label_studio(path: Path) -> Iterator[SpanDoc]:
 
 
 def read_doccano(path: Path) -> Iterator[SpanDoc]:
-    with Path(path).open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path} line {number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SpanError(f"{where}: not JSON ({exc.msg})") from None
-            labels = row.get("label", row.get("labels", []))
-            spans = []
-            for item in labels:
-                if isinstance(item, (list, tuple)) and len(item) == 3:
-                    spans.append({"start": item[0], "end": item[1], "label": item[2]})
-                elif isinstance(item, dict):
-                    spans.append({"start": item.get("start_offset"), "end": item.get("end_offset"),
-                                  "label": item.get("label")})
-                else:
-                    raise SpanError(f"{where}: a label must be [start, end, label]")
-            yield check_doc(SpanDoc(str(row.get("id", number)), row.get("text"), spans), where)
+    for number, (where, row) in enumerate(jsonl_rows(path), 1):
+        labels = row.get("label", row.get("labels", []))
+        spans = []
+        for item in labels:
+            if isinstance(item, (list, tuple)) and len(item) == 3:
+                spans.append({"start": item[0], "end": item[1], "label": item[2]})
+            elif isinstance(item, dict):
+                spans.append({"start": item.get("start_offset"), "end": item.get("end_offset"),
+                              "label": item.get("label")})
+            else:
+                raise SpanError(f"{where}: a label must be [start, end, label]")
+        yield check_doc(SpanDoc(str(row.get("id", number)), row.get("text"), spans), where)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 
 class SpanError(ValueError):
@@ -45,8 +45,9 @@ def check_doc(doc: SpanDoc, where: str) -> SpanDoc:
     return doc
 
 
-def read_spans_jsonl(path: Path) -> Iterator[SpanDoc]:
-    """Our own format (``spans`` key), validated line by line."""
+def jsonl_rows(path: Path) -> Iterator[tuple[str, Any]]:
+    """(where, row) for each non-blank line of a JSON Lines file; a line that is no JSON is a
+    SpanError naming the file and line."""
     path = Path(path)
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
@@ -54,12 +55,17 @@ def read_spans_jsonl(path: Path) -> Iterator[SpanDoc]:
                 continue
             where = f"{path} line {number}"
             try:
-                row = json.loads(line)
+                yield where, json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SpanError(f"{where}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("spans"), list):
-                raise SpanError(f"{where}: expected an object with a 'spans' list")
-            yield check_doc(SpanDoc(str(row.get("id", "")), row.get("text"), list(row["spans"])), where)
+
+
+def read_spans_jsonl(path: Path) -> Iterator[SpanDoc]:
+    """Our own format (``spans`` key), validated line by line."""
+    for where, row in jsonl_rows(path):
+        if not isinstance(row, dict) or not isinstance(row.get("spans"), list):
+            raise SpanError(f"{where}: expected an object with a 'spans' list")
+        yield check_doc(SpanDoc(str(row.get("id", "")), row.get("text"), list(row["spans"])), where)
 
 
 def write_spans_jsonl(docs: Iterable[SpanDoc], path: Path) -> int:
