@@ -7,9 +7,6 @@ from typing import Iterable, Iterator, Optional
 
 from nlp.dataset.csvio import read_jsonl
 
-METADATA = ("title", "journal", "year", "pmid", "doi", "source")
-
-
 class NotARun(Exception):
     """The folder holds no run (no manifest.jsonl)."""
 

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Optional
 
-SectionKind = Literal["title", "abstract", "introduction", "case", "methods", "results",
-                      "discussion", "conclusion", "references", "other"]
 SECTION_KINDS: tuple[str, ...] = ("title", "abstract", "introduction", "case", "methods", "results",
                                   "discussion", "conclusion", "references", "other")
 
