@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional
 
-import yaml
-
-from nlp.extract.base import PATTERN_DIR, Candidate
+from nlp.extract.base import PATTERN_DIR, Candidate, load_patterns
 from nlp.schema import FIELDS, LEVELS, LIST_FIELDS, CaseRecord, Span, combination_of
 
 # Where a sentence sits says how much it can be trusted to describe the patient.
@@ -123,7 +121,7 @@ def field_rules() -> dict[str, FieldRule]:
     e.g. ``vas_post: {policy: last}`` or ``sex: {blocking: [review, pooled]}``."""
     rules = {f: FieldRule(union if f in LIST_FIELDS else first, BLOCKING) for f in FIELDS}
     for path in sorted(PATTERN_DIR.glob("*.yaml")):
-        for field, rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("assemble", {}).items():
+        for field, rule in load_patterns(path.stem).get("assemble", {}).items():
             rules[field] = FieldRule(POLICIES[rule.get("policy", "union" if field in LIST_FIELDS else "first")],
                                      frozenset(rule["blocking"]) if "blocking" in rule else BLOCKING)
     return rules

@@ -7,12 +7,11 @@ from typing import List, Optional
 
 import typer
 
+from nlp.exits import EXIT_FAILED_INPUT, EXIT_INTERRUPTED, fail
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Structured, evidence-backed case records from spinal-tumour case reports.")
 
-EXIT_FAILED_INPUT = 3
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 
 @app.command()
@@ -43,18 +42,15 @@ def extract(
         try:
             check_model_dir(model)
         except ModelFolderError as exc:
-            typer.echo(f"caseminer: {exc}", err=True)
-            raise typer.Exit(EXIT_USAGE)
+            fail(str(exc))
     try:
         summary = run_extract(inputs, out, workers=workers, timeout=timeout,
                               limits=Limits(max_bytes=max_bytes, max_pages=max_pages), progress=progress,
                               resume=resume, engine=engine, scheduler=scheduler, model=model)
     except UsageError as exc:
-        typer.echo(f"caseminer: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        fail(str(exc))
     except KeyboardInterrupt:  # what is written so far is whole (see nlp/run.py)
-        typer.echo("caseminer: interrupted", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED)
+        fail("interrupted", EXIT_INTERRUPTED)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
     kept = f"; {summary.kept} kept from the earlier run" if resume else ""
     typer.echo(f"{summary.records} case records from {sum(summary.counts.values())} documents ({counts}{kept}) "
@@ -82,12 +78,10 @@ def evaluate(
         chosen = [f.strip() for f in fields.split(",") if f.strip()]
         unknown = [f for f in chosen if f not in FIELDS]
         if unknown:
-            typer.echo(f"caseminer: unknown fields: {', '.join(unknown)}", err=True)
-            raise typer.Exit(EXIT_USAGE)
+            fail(f"unknown fields: {', '.join(unknown)}")
     for path in (gold, pred):
         if not path.exists():
-            typer.echo(f"caseminer: no such file or folder: {path}", err=True)
-            raise typer.Exit(EXIT_USAGE)
+            fail(f"no such file or folder: {path}")
     if texts is None and pred.is_dir() and (pred / "texts").is_dir():
         texts = pred / "texts"
     result = evaluate_run(gold, pred, texts, chosen, only_gold_fields)

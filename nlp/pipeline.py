@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import re
 import warnings
+from functools import lru_cache
+from typing import Callable
 
 import spacy
 from spacy.attrs import SENT_START
@@ -46,18 +48,10 @@ def _tokenizer(nlp: Language):
     return tokenizer
 
 
-def available_families() -> tuple[str, ...]:
-    """The families whose module exists (the package grows one module at a time)."""
-    found = []
-    for name in FAMILIES:
-        try:
-            importlib.import_module(f"nlp.extract.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"nlp.extract.{name}":
-                raise
-            continue
-        found.append(name)
-    return tuple(found)
+@lru_cache(maxsize=1)
+def family_finders() -> tuple[Callable, ...]:
+    """Every family's finder, for reading a text outside a pipeline (a table cell, a model span)."""
+    return tuple(importlib.import_module(f"nlp.extract.{name}").find for name in FAMILIES)
 
 
 def build_pipeline(families: tuple[str, ...] | None = None, model=None) -> Language:
@@ -69,7 +63,7 @@ def build_pipeline(families: tuple[str, ...] | None = None, model=None) -> Langu
     nlp.add_pipe("caseminer_line_breaks")
     import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
     nlp.add_pipe("abbreviation_detector")
-    for name in families or available_families():
+    for name in families or FAMILIES:
         importlib.import_module(f"nlp.extract.{name}")
         nlp.add_pipe(f"caseminer_{name}")
     if model is not None:

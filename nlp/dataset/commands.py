@@ -12,16 +12,11 @@ from typing import List, Optional
 
 import typer
 
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+from nlp.exits import EXIT_INVALID, EXIT_USAGE, fail
+
 
 review_app = typer.Typer(add_completion=False, no_args_is_help=True,
                          help="Review a run's values in a spreadsheet and turn the corrections into gold records.")
-
-
-def _fail(message: str, code: int) -> None:
-    typer.echo(f"caseminer: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def report(
@@ -37,7 +32,7 @@ def report(
     try:
         path = write_report(outdir, flag_below=flag_below, split_above=split_above)
     except NotARun as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     typer.echo(f"report: {path}", err=True)
 
 
@@ -52,7 +47,7 @@ def review_export(
     try:
         rows = export_review(outdir, out)
     except NotARun as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     typer.echo(f"{rows} rows in {out}", err=True)
 
 
@@ -68,13 +63,13 @@ def review_import(
     from nlp.dataset.review import ReviewError, import_review
     from nlp.dataset.rundir import NotARun
     if not review_csv.is_file():
-        _fail(f"no such file: {review_csv}", EXIT_USAGE)
+        fail(f"no such file: {review_csv}", EXIT_USAGE)
     try:
         summary = import_review(review_csv, out, run)
     except NotARun as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     except ReviewError as exc:
-        _fail(str(exc), EXIT_INVALID)
+        fail(str(exc), EXIT_INVALID)
     typer.echo(f"{summary.records} records ({summary.replaced} values replaced, {summary.removed} removed, "
                f"{summary.added_patients} patients added) and {summary.no_case} documents without a case in "
                f"{out}; {summary.spans} spans in {summary.spans_path}", err=True)
@@ -90,7 +85,7 @@ def aggregate(
     try:
         summary = aggregate_runs(runs, out)
     except NotARun as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     typer.echo(f"{summary.records} case records from {summary.documents} documents of {summary.runs} runs "
                f"({summary.duplicates} duplicates, {len(summary.renamed)} ids renamed) in {out}", err=True)
 

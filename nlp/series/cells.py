@@ -7,18 +7,23 @@ the cell with the legend's abbreviations, so that no vocabulary is repeated here
 """
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Iterator, Optional
 
-from nlp.extract.base import Candidate, Finder, SentenceView
+from nlp.extract.base import Candidate, SentenceView
 from nlp.normalize.durations import parse_duration
 from nlp.normalize.levels import find_levels, normalize_level
 from nlp.normalize.numbers import parse_number
 from nlp.normalize.scores import pain_score
-from nlp.normalize.units import age_years, find_quantities, to_gy, to_ml, to_months, total_dose_gy
+from nlp.normalize.units import (
+    age_years,
+    find_quantities,
+    to_gy,
+    to_ml,
+    to_months,
+    total_dose_gy,
+)
 from nlp.series.detect import Cell
 from nlp.series.headers import Column, expand
 from nlp.series.rules import rules
@@ -27,13 +32,6 @@ CONFIDENCE = 0.95  # a table states its values plainly
 SECTION = "results"
 _WORDS = re.compile(r"[^\W\d_]+|\d+|\+", re.UNICODE)
 _REMARK = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")  # "3 (then lost to follow-up)"
-
-
-@lru_cache(maxsize=1)
-def finders() -> tuple[Finder, ...]:
-    """The field families' finders (those whose module exists yet)."""
-    from nlp.pipeline import available_families
-    return tuple(importlib.import_module(f"nlp.extract.{name}").find for name in available_families())
 
 
 @dataclass
@@ -79,7 +77,8 @@ def from_finders(cell: Cell, fields: frozenset[str], context: TableContext, head
     if header:
         abbreviations[cell.text] = f"{abbreviations.get(cell.text, '')}; {header}".lstrip("; ")
     view = SentenceView(cell.text, cell.start, SECTION, abbreviations)
-    return [c for find in finders() for c in find(view) if c.field in fields]
+    from nlp.pipeline import family_finders  # the pipeline room sits above this one
+    return [c for find in family_finders() for c in find(view) if c.field in fields]
 
 
 # ---- one reader per field -----------------------------------------------------------------

@@ -12,16 +12,11 @@ from typing import Optional
 
 import typer
 
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+from nlp.exits import EXIT_INVALID, EXIT_USAGE, fail
+
 
 corpus_app = typer.Typer(add_completion=False, no_args_is_help=True,
                          help="Span corpora for training: silver spans from a run, and train/validation/test sets.")
-
-
-def _fail(message: str, code: int) -> None:
-    typer.echo(f"caseminer: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _offline_defaults() -> None:
@@ -43,7 +38,7 @@ def corpus_silver(
     try:
         documents, spans = write_silver(run_dir, out)
     except NotARun as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     typer.echo(f"{spans} silver spans from {documents} documents in {out}", err=True)
 
 
@@ -63,15 +58,15 @@ def corpus_build(
     try:
         fractions = parse_split(split)
     except ValueError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     if not source.exists():
-        _fail(f"no such file or folder: {source}", EXIT_USAGE)
+        fail(f"no such file or folder: {source}", EXIT_USAGE)
     try:
         docs = load_span_docs(source)
         chosen = [label.strip() for label in labels.split(",") if label.strip()] if labels else None
         summary = build_corpus(docs, out, chosen, fractions, seed, source=str(source))
     except (SpanError, ValueError) as exc:
-        _fail(str(exc), EXIT_INVALID)
+        fail(str(exc), EXIT_INVALID)
     docs_text = ", ".join(f"{n} {s}" for s, n in summary.documents.items())
     typer.echo(f"{len(summary.labels)} labels, documents {docs_text}; {summary.dropped_overlaps} overlapping "
                f"spans dropped; card in {out / 'README.md'}", err=True)
@@ -100,16 +95,16 @@ def train(
     from nlp.train.safeload import ModelFolderError
     from nlp.train.trainer import TrainConfig, train_model
     if not data.is_dir():
-        _fail(f"no such corpus folder: {data}", EXIT_USAGE)
+        fail(f"no such corpus folder: {data}", EXIT_USAGE)
     if stride >= max_length // 2:
-        _fail("--stride must be less than half of --max-length", EXIT_USAGE)
+        fail("--stride must be less than half of --max-length", EXIT_USAGE)
     cfg = TrainConfig(base_model=base_model, epochs=epochs, lr=lr, seed=seed, max_length=max_length, stride=stride,
                       batch_size=batch_size, patience=patience, hidden_size=hidden_size, layers=layers, heads=heads,
                       intermediate_size=hidden_size * 4)
     try:
         train_model(data, out, cfg, log=lambda m: typer.echo(m, err=True))
     except (ModelFolderError, FileNotFoundError, ValueError, OSError) as exc:
-        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, EXIT_INVALID)
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, EXIT_INVALID)
     typer.echo(f"model in {out}", err=True)
 
 
@@ -124,11 +119,11 @@ def evaluate_model(
     from nlp.train.evaluate import format_scores
     from nlp.train.safeload import ModelFolderError
     if not data.is_dir():
-        _fail(f"no such corpus folder: {data}", EXIT_USAGE)
+        fail(f"no such corpus folder: {data}", EXIT_USAGE)
     try:
         result = run(model, data, split)
     except (ModelFolderError, FileNotFoundError, ValueError) as exc:
-        _fail(str(exc), EXIT_INVALID)
+        fail(str(exc), EXIT_INVALID)
     typer.echo(format_scores(result).rstrip("\n"))
 
 

@@ -15,25 +15,18 @@ union of both.
 """
 from __future__ import annotations
 
-import importlib
 import re
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.extract.base import Candidate, SentenceView, sentence_views
+from nlp.pipeline import family_finders
 
 DEFAULT_FACTOR = 0.6
 MODEL_FLAG = "model"
-
-
-@lru_cache(maxsize=None)
-def _finders() -> tuple[Callable, ...]:
-    from nlp.pipeline import available_families
-    return tuple(importlib.import_module(f"nlp.extract.{name}").find for name in available_families())
 
 
 def _direct(field: str, text: str) -> Any:
@@ -72,7 +65,7 @@ def normalise(field: str, text: str, start: int, section: str = "other",
               abbreviations: Optional[dict] = None) -> Any:
     """The value the rules would give ``field`` for ``text`` (document offset ``start``), or None."""
     view = SentenceView(text, start, section, abbreviations or {})
-    values = [c.value for finder in _finders() for c in finder(view) if c.field == field]
+    values = [c.value for finder in family_finders() for c in finder(view) if c.field == field]
     if values:
         return values[0]
     return _direct(field, text)
