@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/accuracy.py [--out outputs/accuracy] [--shared ../shared]
 
 Runs `caseminer extract` over each corpus and scores it with nlp.evaluate (the same rules
-as ../shared/eval/score.py). The shared dev corpus is also scored in two halves: the
-documents the rules were tuned on first, and the rest, to show how much is tuning.
+as ../shared/eval/score.py; the v1.1 fields are scored apart where a gold file has them). The
+shared dev corpus is also scored in two halves: the documents the rules were tuned on first,
+and the rest, to show how much is tuning.
 The project's held-out reports (corpora/heldout*, never tuned on) estimate how the rules
 carry over to unseen writing.
 """

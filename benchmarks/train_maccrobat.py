@@ -35,9 +35,17 @@ from nlp.train.importers import load_span_docs  # noqa: E402
 from nlp.train.silver import silver_docs  # noqa: E402
 from nlp.train.trainer import TrainConfig, train_model  # noqa: E402
 
-SHARED = Path("/work/shared/corpus")
+SHARED = ROOT.parent / "shared" / "corpus"  # ../shared beside the repository
 REPORTED = ["Age", "Sex", "Therapeutic_procedure", "Dosage", "Duration", "Volume", "Sign_symptom",
             "Biological_structure"]
+
+
+def shown(path: Path) -> str:
+    """A path as the docs name it: ../shared/... for the shared folder beside the repository."""
+    try:
+        return "../" + path.relative_to(ROOT.parent).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def records_for(texts: list[Path], model: Path | None) -> list[dict]:
@@ -89,7 +97,7 @@ def maccrobat(out: Path, cfg: TrainConfig) -> list[str]:
     versus = compare(gold, texts, model, ["age_years", "sex"], only_gold=True)
     all_labels = format_scores(result).splitlines()[2:-1]
     return ["## MACCROBAT: a small model from scratch", "",
-            f"Corpus: `{brat}` (100 reports, {len(summary.labels)} entity types), split by document "
+            f"Corpus: `{shown(brat)}` (100 reports, {len(summary.labels)} entity types), split by document "
             f"{summary.documents['train']}/{summary.documents['validation']}/{summary.documents['test']} "
             f"(seed 13); {summary.dropped_overlaps} nested spans dropped (the earlier, longer one kept).", "",
             f"Model: BERT from a config, hidden {cfg.hidden_size}, {cfg.layers} layers, {cfg.heads} heads, WordPiece "
@@ -123,7 +131,7 @@ def silver(out: Path, cfg: TrainConfig) -> list[str]:
     fields = [f for f in FIELDS if f in summary.labels]
     versus = compare(gold, sorted((heldout / "texts").glob("*")), model, fields, only_gold=False)
     return ["## Silver spans: the rules teaching a model", "",
-            f"Silver spans from a rules run over `{SHARED / 'dev' / 'texts'}` (`caseminer extract` then "
+            f"Silver spans from a rules run over `{shown(SHARED / 'dev' / 'texts')}` (`caseminer extract` then "
             f"`caseminer corpus silver`): {sum(len(d.spans) for d in docs)} spans in {len(docs)} documents, "
             f"{len(summary.labels)} field labels. Same small model, batch {cfg.batch_size}, patience {cfg.patience}; "
             f"{metrics['epochs_run']} epochs, "
@@ -145,6 +153,8 @@ def main() -> None:
     parser.add_argument("--silver-epochs", type=int, default=80,
                         help="the silver corpus is small (47 training documents): more, smaller steps")
     args = parser.parse_args()
+    if not SHARED.is_dir():
+        sys.exit(f"train_maccrobat.py: the shared corpus is not beside the repository: {SHARED}")
     cfg = TrainConfig(epochs=args.epochs, lr=args.lr, max_length=args.max_length, patience=args.patience)
     command = "HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/train_maccrobat.py " + " ".join(sys.argv[1:])
 

@@ -1,4 +1,4 @@
-"""Field-level scoring of predicted case records against gold records (schema v1).
+"""Field-level scoring of predicted case records against gold records (schema v1, v1.1).
 
 The rules, and so the figures, are those of the reference scorer that ships with the
 corpora (``eval/score.py``); they are restated here so that users of the package can score
@@ -13,7 +13,11 @@ without it:
 * a gold line ``{"document_id": D, "case_index": null}`` marks a document with no patient:
   every record predicted for it is a false positive; documents without gold are ignored;
 * ``only_gold`` scores a field only where the gold value is set (gold that was not
-  annotated exhaustively).
+  annotated exhaustively);
+* the schema v1.1 fields (``complications_reported``, ``diagnosis``: categories) can be
+  scored like any other, and by default are scored apart, outside the micro figure and with
+  their own pairing, wherever the gold records carry them (key "v1_1_fields"; the report
+  prints them as "v1.1" lines).
 """
 from __future__ import annotations
 
@@ -54,6 +58,10 @@ def _field_kinds() -> tuple[set[str], dict[str, tuple[tuple[str, bool], ...]], s
 
 
 NUMERIC_FIELDS, OBJECT_LIST_FIELDS, STRING_LIST_FIELDS = _field_kinds()
+
+# schema v1.1 fields, not (yet) in the record model: categories, compared as text; scored
+# apart from the micro figure where the gold file has them (as eval/score.py does)
+FIELDS_V11: tuple[str, ...] = ("complications_reported", "diagnosis")
 
 
 # -- loading -----------------------------------------------------------------------------
@@ -204,8 +212,9 @@ def _case_order(record: dict) -> float:
 def score(gold_rows: list[dict], pred_rows: list[dict], fields: Sequence[str] = FIELDS,
           only_gold: bool = False) -> dict:
     """Per-field and micro tp/fp/fn, precision, recall and F1 of ``pred_rows`` against
-    ``gold_rows``, with case counts and each document's F1 (keys as eval/score.py's --json)."""
-    unknown = [f for f in fields if f not in FIELDS]
+    ``gold_rows``, with case counts and each document's F1 (keys as eval/score.py's --json).
+    ``fields`` may name v1.1 fields (FIELDS_V11) too."""
+    unknown = [f for f in fields if f not in FIELDS and f not in FIELDS_V11]
     if unknown:
         raise ValueError(f"unknown fields: {', '.join(unknown)}")
     gold_docs: dict[str, list[dict]] = {}
@@ -284,12 +293,30 @@ def _span_ok(span: Any, text: str | None) -> bool:
     return text is not None and text[start:end] == quoted
 
 
+def v1_1_fields(gold_rows: list[dict], fields: Sequence[str]) -> list[str]:
+    """The v1.1 fields to score apart: those not scored already that some gold line carries
+    (as a key, even null)."""
+    return [f for f in FIELDS_V11 if f not in fields and any(f in r for r in gold_rows)]
+
+
 def evaluate(gold: str | Path, pred: str | Path, texts_dir: str | Path | None = None,
-             fields: Sequence[str] = FIELDS, only_gold: bool = False) -> dict:
+             fields: Sequence[str] | None = None, only_gold: bool = False,
+             v1_1_apart: bool | None = None) -> dict:
     """Score the records at ``pred`` (file or folder) against ``gold``; with ``texts_dir``,
-    also check the evidence of the predictions for documents that have gold (key "evidence")."""
-    pred_rows = load_records(pred)
-    result = score(load_records(gold), pred_rows, fields, only_gold)
+    also check the evidence of the predictions for documents that have gold (key "evidence").
+
+    ``fields`` defaults to every v1 field. With ``v1_1_apart`` (by default: where no field
+    list was chosen, i.e. ``fields`` is None or the whole v1 list in order, as eval/score.py
+    without --fields), the v1.1 fields the gold carries are scored apart, each pairing
+    patients on those fields alone (key "v1_1_fields"; not in the micro figure)."""
+    chosen = list(FIELDS) if fields is None else list(fields)
+    if v1_1_apart is None:
+        v1_1_apart = chosen == list(FIELDS)
+    gold_rows, pred_rows = load_records(gold), load_records(pred)
+    result = score(gold_rows, pred_rows, chosen, only_gold)
+    apart = v1_1_fields(gold_rows, chosen) if v1_1_apart else []
+    if apart:
+        result["v1_1_fields"] = score(gold_rows, pred_rows, apart, only_gold)["fields"]
     if texts_dir is not None:
         scored = [r for r in pred_rows if str(r.get("document_id")) in result["per_document_f1"]]
         result["evidence"] = check_evidence(scored, texts_dir)
@@ -298,7 +325,8 @@ def evaluate(gold: str | Path, pred: str | Path, texts_dir: str | Path | None = 
 
 def format_report(result: dict) -> str:
     """The result as a plain-text table: cases, per-field P R F1 tp fp fn, the weakest
-    documents, evidence validity and coverage where checked, and the micro line."""
+    documents, evidence validity and coverage where checked, the v1.1 fields scored apart,
+    and the micro line (the text eval/score.py prints)."""
     c = result["cases"]
     lines = [f"documents {result['documents']}  gold cases {c['gold']}  predicted cases {c['pred']}  "
              f"paired {c['paired']}",
@@ -313,6 +341,9 @@ def format_report(result: dict) -> str:
         lines.append(f"evidence spans valid: {e['valid']}/{e['total']}; "
                      f"set fields with evidence: {e['fields_with_evidence']}/{e['fields_set']}")
         lines += [f"  invalid: {line}" for line in e["examples_invalid"]]
+    for f, m in result.get("v1_1_fields", {}).items():
+        lines.append(f"v1.1 {f:21} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} "
+                     f"{m['tp']:4d} {m['fp']:4d} {m['fn']:4d}  (not in the micro figure)")
     m = result["micro"]
     lines.append(f"overall micro P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f}")
     return "\n".join(lines) + "\n"

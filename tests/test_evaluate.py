@@ -5,14 +5,14 @@ import random
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from nlp import evaluate as ev
+from nlp.cli import app
 from nlp.schema import FIELDS
+from shared_corpus import shared_path  # ../shared beside the repository: skip where absent, else fail
 
-SHARED = Path("/work/shared")
-REFERENCE = SHARED / "eval" / "score.py"
-DEV = SHARED / "corpus" / "dev"
-MACCROBAT = SHARED / "corpus" / "maccrobat_dev"
+V11 = list(ev.FIELDS_V11)
 
 
 def patient(doc, index, **fields):
@@ -144,28 +144,37 @@ def test_evaluate_and_report(tmp_path):
 
 @pytest.fixture(scope="module")
 def reference():
-    if not REFERENCE.is_file():
-        pytest.skip("the reference scorer is not available")
-    spec = importlib.util.spec_from_file_location("reference_score", REFERENCE)
+    spec = importlib.util.spec_from_file_location("reference_score", shared_path("eval", "score.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+@pytest.fixture(scope="module")
+def dev():
+    """The shared dev corpus: gold.jsonl and texts/ (its gold carries the v1.1 fields)."""
+    corpus = shared_path("corpus", "dev")
+    shared_path("corpus", "dev", "gold.jsonl")
+    shared_path("corpus", "dev", "texts")
+    return corpus
+
+
 def test_field_list_and_kinds_match_the_reference(reference):
     assert list(FIELDS) == reference.FIELDS
+    assert V11 == reference.FIELDS_V11
+    assert set(V11) <= set(reference.SCALARS_CAT)  # categories, as ev compares a field outside the model
     assert ev.NUMERIC_FIELDS == set(reference.SCALARS_NUM)
     assert ev.STRING_LIST_FIELDS == set(reference.LISTS_STR)
     assert {f: tuple(k for k, _ in keys) for f, keys in ev.OBJECT_LIST_FIELDS.items()} == reference.LISTS_OBJ
 
 
-def _perturb(gold_rows: list[dict], seed: int = 7) -> list[dict]:
+def _perturb(gold_rows: list[dict], texts_dir: Path, seed: int = 7) -> list[dict]:
     """Predictions made from gold with the mistakes an extractor makes: fields dropped or
     emptied, numbers shifted (inside and outside tolerance), list items lost, invented or
     reordered, categories recased or changed, patients deleted or duplicated, records for
     null-case documents and for documents without gold, spans valid and invalid."""
     rng = random.Random(seed)
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in (DEV / "texts").glob("*.txt")}
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in texts_dir.glob("*.txt")}
     pred = []
     real = [r for r in gold_rows if r.get("case_index") is not None]
     for row in gold_rows:
@@ -179,7 +188,7 @@ def _perturb(gold_rows: list[dict], seed: int = 7) -> list[dict]:
         if rng.random() < 0.1:
             continue  # a missed patient
         rec = copy.deepcopy(row)
-        for field in FIELDS:
+        for field in [*FIELDS, *V11]:
             roll, value = rng.random(), rec.get(field)
             if roll < 0.08:
                 rec.pop(field, None)
@@ -215,7 +224,7 @@ def _mistake(rng: random.Random, value):
 
 def _evidence(rng: random.Random, rec: dict, text: str) -> dict:
     evidence = {}
-    for field in FIELDS:
+    for field in [*FIELDS, *V11]:
         if rec.get(field) in (None, []) or rng.random() < 0.3:
             continue
         start = rng.randrange(max(1, len(text) - 20))
@@ -232,37 +241,71 @@ def _evidence(rng: random.Random, rec: dict, text: str) -> dict:
 
 
 @pytest.mark.parametrize("fields, only_gold", [(FIELDS, False), (FIELDS, True),
-                                               (["age_years", "levels", "cement_volumes", "outcome"], False)])
+                                               (["age_years", "levels", "cement_volumes", "outcome"], False),
+                                               (V11, False), (["sex", *V11], True)])
 @pytest.mark.parametrize("seed", [1, 7])
-def test_dev_scores_equal_the_reference(reference, fields, only_gold, seed):
-    if not (DEV / "gold.jsonl").is_file():
-        pytest.skip("the dev corpus is not available")
-    gold = ev.load_records(DEV / "gold.jsonl")
-    pred = _perturb(gold, seed)
+def test_dev_scores_equal_the_reference(reference, dev, fields, only_gold, seed):
+    gold = ev.load_records(dev / "gold.jsonl")
+    pred = _perturb(gold, dev / "texts", seed)
     mine, theirs = ev.score(gold, pred, fields, only_gold), reference.score(gold, pred, list(fields), only_gold)
     assert [counts(mine, f) for f in fields] == [counts(theirs, f) for f in fields]
     assert mine == theirs
     assert 0 < mine["micro"]["f1"] < 1
 
 
-def test_evidence_check_and_report_equal_the_reference(reference, tmp_path, capsys):
-    if not (DEV / "gold.jsonl").is_file():
-        pytest.skip("the dev corpus is not available")
+def test_the_dev_gold_and_the_perturbation_exercise_the_v1_1_fields(dev):
+    gold = ev.load_records(dev / "gold.jsonl")
+    assert ev.v1_1_fields(gold, FIELDS) == V11, "the dev gold no longer carries the v1.1 fields"
+    result = ev.score(gold, _perturb(gold, dev / "texts"), V11)
+    for field in V11:
+        tp, fp, fn = counts(result, field)
+        assert tp > 0 and fp > 0 and fn > 0, field
+
+
+@pytest.mark.parametrize("options", [[], ["--only-gold-fields"], ["--fields", "age_years,sex,outcome"]])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_evidence_check_and_report_equal_the_reference(reference, dev, tmp_path, capsys, options, seed):
+    gold_path, texts = dev / "gold.jsonl", dev / "texts"
     pred_path = tmp_path / "cases.jsonl"
-    pred = _perturb(ev.load_records(DEV / "gold.jsonl"))
+    pred = _perturb(ev.load_records(gold_path), texts, seed)
     pred_path.write_text("".join(json.dumps(r) + "\n" for r in pred), encoding="utf-8")
-    assert ev.check_evidence(pred, DEV / "texts") == dict(zip(
+    assert ev.check_evidence(pred, texts) == dict(zip(
         ["valid", "total", "examples_invalid", "fields_with_evidence", "fields_set"],
-        reference.check_evidence(pred, DEV / "texts")))
-    reference.main(["--gold", str(DEV / "gold.jsonl"), "--pred", str(tmp_path), "--texts", str(DEV / "texts")])
+        reference.check_evidence(pred, texts)))
+    argv = ["--gold", str(gold_path), "--pred", str(tmp_path), "--texts", str(texts), *options]
+    reference.main(argv)
     printed = capsys.readouterr().out
-    assert ev.format_report(ev.evaluate(DEV / "gold.jsonl", tmp_path, DEV / "texts")) == printed
+    if not options:
+        assert sum(line.startswith("v1.1 ") for line in printed.splitlines()) == len(V11)
+    fields = options[1].split(",") if "--fields" in options else None
+    assert ev.format_report(ev.evaluate(gold_path, tmp_path, texts, fields, "--only-gold-fields" in options)) == printed
+    ran = CliRunner().invoke(app, ["evaluate", *argv])  # caseminer evaluate prints the same
+    assert ran.exit_code == 0, ran.output
+    assert ran.stdout == printed
+    reference.main([*argv, "--json"])
+    assert ev.evaluate(gold_path, tmp_path, texts, fields, "--only-gold-fields" in options) == json.loads(
+        capsys.readouterr().out)
+
+
+def test_v1_1_fields_are_scored_apart_only_where_the_gold_has_them(tmp_path):
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "cases.jsonl"
+    gold.write_text(json.dumps(patient("d", 1, sex="male", diagnosis="hemangioma")) + "\n")
+    pred.write_text(json.dumps(patient("d", 1, sex="male", diagnosis="Hemangioma ",
+                                       complications_reported=True)) + "\n")
+    result = ev.evaluate(gold, pred)
+    assert list(result["v1_1_fields"]) == ["diagnosis"]  # complications_reported: not in the gold
+    assert counts({"fields": result["v1_1_fields"]}, "diagnosis") == (1, 0, 0)
+    assert result["micro"]["tp"] == 1 and "diagnosis" not in result["fields"]
+    report = ev.format_report(result).splitlines()
+    assert report[-2].split() == ["v1.1", "diagnosis", "1.000", "1.000", "1.000", "1", "0", "0", "(not", "in",
+                                  "the", "micro", "figure)"]
+    assert "v1_1_fields" not in ev.evaluate(gold, pred, fields=["sex"])
+    assert "v1_1_fields" not in ev.evaluate(gold, pred, v1_1_apart=False)
+    assert counts(ev.evaluate(gold, pred, fields=["sex", "diagnosis"]), "diagnosis") == (1, 0, 0)
 
 
 def test_age_and_sex_only_gold_equal_the_reference(reference):
-    if not (MACCROBAT / "gold.jsonl").is_file():
-        pytest.skip("the maccrobat corpus is not available")
-    gold = ev.load_records(MACCROBAT / "gold.jsonl")
+    gold = ev.load_records(shared_path("corpus", "maccrobat_dev", "gold.jsonl"))
     rng = random.Random(3)
     pred = [{**r, "age_years": _mistake(rng, r["age_years"]) if r.get("age_years") is not None else 40,
              "sex": rng.choice([r.get("sex"), "male", "female", None])} for r in gold if rng.random() < 0.9]

@@ -8,9 +8,10 @@ from nlp.evaluate import load_records, score
 from nlp.ingest import read_path
 from nlp.pipeline import build_pipeline
 from nlp.records import extract_records
+from shared_corpus import SHARED as SHARED_ROOT, shared_corpus_present  # noqa: F401 (a fixture)
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the checkout")
+SHARED = SHARED_ROOT / "corpus"
+pytestmark = pytest.mark.usefixtures("shared_corpus_present")  # skip where ../shared is absent, else fail
 
 
 @pytest.fixture(scope="module")

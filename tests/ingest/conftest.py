@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -9,8 +10,8 @@ import pytest
 
 from nlp.ingest.document import SECTION_KINDS, Document
 
-# The repository's sibling ``shared`` folder (corpora not shipped with the repository).
-SHARED = Path(__file__).parents[2] / ".." / "shared"
+sys.path.append(str(Path(__file__).resolve().parents[1]))  # tests/: shared_corpus locates ../shared
+from shared_corpus import shared_path  # noqa: E402
 
 
 def check_document(doc: Document, contiguous: bool = False) -> None:
@@ -39,10 +40,7 @@ def checked() -> Callable[..., None]:
 
 @pytest.fixture
 def shared_corpus() -> Path:
-    corpus = SHARED / "corpus"
-    if not corpus.is_dir():
-        pytest.skip("the shared corpus (sibling folder 'shared') is not present")
-    return corpus
+    return shared_path("corpus")  # skips only where ../shared is absent
 
 
 def pdf_bytes(pdf) -> bytes:
