@@ -7,16 +7,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional
 
-from nlp.extract.base import PATTERN_DIR, Candidate, load_patterns
+from nlp.context import BLOCKING, section_weight
+from nlp.extract.base import Candidate
+from nlp.extract.registry import Assembled, assembly_rules, complete_record
 from nlp.schema import FIELDS, LEVELS, LIST_FIELDS, CaseRecord, Span, combination_of
-
-# Where a sentence sits says how much it can be trusted to describe the patient.
-SECTION_WEIGHT = {"case": 1.0, "results": 1.0, "abstract": 0.9, "title": 0.85, "other": 0.85,
-                  "methods": 0.75, "conclusion": 0.6, "introduction": 0.4, "discussion": 0.5,
-                  "references": 0.0}
-# A candidate under one of these modifiers does not describe what happened to the patient;
-# a family's pattern file may name other blocking modifiers for its fields (`assemble:`).
-BLOCKING = frozenset({"negated", "hypothetical", "generic", "review", "other_person", "pooled"})
 
 
 @dataclass(frozen=True)
@@ -26,7 +20,7 @@ class Choice:
 
 
 def _weight(c: Candidate) -> float:
-    return c.confidence * SECTION_WEIGHT.get(c.section, 0.5)
+    return c.confidence * section_weight(c.section)
 
 
 def _agreeing(best: Candidate, pool: list[Candidate]) -> tuple[Candidate, ...]:
@@ -41,8 +35,8 @@ def first(pool: list[Candidate]) -> Optional[Choice]:
 
 def last(pool: list[Candidate]) -> Optional[Choice]:
     """The latest candidate from the best-weighted sections (the state at last report)."""
-    top = max(round(SECTION_WEIGHT.get(c.section, 0.5), 2) for c in pool)
-    best = max((c for c in pool if round(SECTION_WEIGHT.get(c.section, 0.5), 2) == top),
+    top = max(round(section_weight(c.section), 2) for c in pool)
+    best = max((c for c in pool if round(section_weight(c.section), 2) == top),
                key=lambda c: (c.start, c.confidence))
     return Choice(best.value, (best,))
 
@@ -120,16 +114,15 @@ def field_rules() -> dict[str, FieldRule]:
     scalar, all of them for a list), overridden by the families' ``assemble:`` entries,
     e.g. ``vas_post: {policy: last}`` or ``sex: {blocking: [review, pooled]}``."""
     rules = {f: FieldRule(union if f in LIST_FIELDS else first, BLOCKING) for f in FIELDS}
-    for path in sorted(PATTERN_DIR.glob("*.yaml")):
-        for field, rule in load_patterns(path.stem).get("assemble", {}).items():
-            rules[field] = FieldRule(POLICIES[rule.get("policy", "union" if field in LIST_FIELDS else "first")],
-                                     frozenset(rule["blocking"]) if "blocking" in rule else BLOCKING)
+    for field, rule in assembly_rules().items():
+        rules[field] = FieldRule(POLICIES[rule.get("policy", "union" if field in LIST_FIELDS else "first")],
+                                 frozenset(rule["blocking"]) if "blocking" in rule else BLOCKING)
     return rules
 
 
 def choose(field: str, candidates: list[Candidate]) -> Optional[Choice]:
     rule = field_rules()[field]
-    pool = [c for c in candidates if not (c.flags & rule.blocking) and SECTION_WEIGHT.get(c.section, 0.5) > 0]
+    pool = [c for c in candidates if not (c.flags & rule.blocking) and section_weight(c.section) > 0]
     return rule.policy(pool) if pool else None
 
 
@@ -138,34 +131,19 @@ def assemble(document_id: str, case_index: int, candidates: Iterable[Candidate],
     by_field: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_field[c.field].append(c)
-    values: dict[str, Any] = {}
-    evidence: dict[str, list[Span]] = {}
-    confidence: dict[str, float] = {}
-    untimed_only: dict[str, bool] = {}
+    record = Assembled({}, {}, {}, {})
     for field in FIELDS:
         choice = choose(field, by_field.get(field, []))
         if choice is None or choice.value in (None, []):
             continue
-        values[field] = choice.value
-        untimed_only[field] = all("untimed" in c.flags for c in choice.support)
-        evidence[field] = _spans(choice.support, text)
-        confidence[field] = round(max(min(1.0, _weight(c)) for c in choice.support), 3)
-    if "vas_post" in values and untimed_only.get("vas_post") and \
-            {(x.start, x.end) for x in evidence["vas_post"]} <= {(x.start, x.end) for x in evidence.get("vas_pre", [])}:
-        # one score with no word of when it was taken: the score at presentation
-        for table in (values, evidence, confidence):
-            del table["vas_post"]
-    if values.get("cement_total_ml") and not values.get("cement_volumes") and len(values.get("levels", [])) == 1:
-        # one vertebra treated: the total is that vertebra's volume
-        values["cement_volumes"] = [{"level": values["levels"][0], "ml": values["cement_total_ml"]}]
-        evidence["cement_volumes"] = evidence["cement_total_ml"] + evidence["levels"]
-        confidence["cement_volumes"] = min(confidence["cement_total_ml"], confidence["levels"])
-    if "cement_total_ml" not in values and values.get("cement_volumes"):
-        values["cement_total_ml"] = round(sum(v["ml"] for v in values["cement_volumes"]), 2)
-        evidence["cement_total_ml"] = evidence["cement_volumes"]
-        confidence["cement_total_ml"] = confidence["cement_volumes"]
+        record.values[field] = choice.value
+        record.support[field] = choice.support
+        record.evidence[field] = _spans(choice.support, text)
+        record.confidence[field] = round(max(min(1.0, _weight(c)) for c in choice.support), 3)
+    complete_record(record)
+    values, evidence, confidence = record.values, record.evidence, record.confidence
     combination = combination_of(values.get("treatments", []))
-    if combination:
+    if combination:  # derived by the record model's own rule
         values["combination"] = combination
         evidence["combination"] = evidence["treatments"]
         confidence["combination"] = confidence["treatments"]

@@ -20,18 +20,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from nlp.context import BLOCKING
 from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.registry import complete_rows, patient_fields
 from nlp.ingest.document import Document
-from nlp.series import CaseTable, case_tables, cement_of_one_level
+from nlp.normalize.numbers import ORDINALS, ROMAN, WORD_VALUES
+from nlp.series import CaseTable, case_tables
 from nlp.series.rules import rules
 
-_WORD_NUMBERS = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-_WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50})
-_ORDINALS = {w: n for n, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+# a negation near an age or sex ("no history of trauma") does not unsay it
+_NOT_STATED = BLOCKING - {"negated"}
 _RANGE_SEP = re.compile(r"^\s*(?:to|through|-|–)\s*(?:(?:patients?|cases?)\s*)?$", re.IGNORECASE)
 # Section kinds that speak of the disease in general: a patient's story is over there.
 _REVIEW_KINDS = {"introduction", "discussion", "conclusion", "references"}
@@ -87,12 +85,12 @@ def _number(token: str) -> Optional[int]:
     token = token.lower()
     if token.isdigit():
         return int(token)
-    return _WORD_NUMBERS.get(token) or _ROMAN.get(token)
+    return WORD_VALUES.get(token) or ROMAN.get(token)
 
 
 def _numbers(text: str) -> set[int]:
     """"1, 2, 3 and 5" -> {1, 2, 3, 5}; "1 to 4" -> {1, 2, 3, 4}."""
-    num = rules()["patients"]["num"]
+    num = rules()["regex"]["patients"]["num"]
     found: set[int] = set()
     previous: Optional[tuple[int, int]] = None  # (value, end)
     for m in num.finditer(text):
@@ -108,21 +106,21 @@ def _numbers(text: str) -> set[int]:
 
 def find_refs(text: str) -> list[Ref]:
     """The patients a sentence names, in order."""
-    rx = rules()["patients"]
+    rx = rules()["regex"]["patients"]
     refs = []
     for m in rx["number_ref"].finditer(text):
         numbers = _numbers(m["nums"])
         if numbers:
             refs.append(_ref(text, m.start(), m.end(), numbers))
     for m in rx["ordinal_ref"].finditer(text):
-        refs.append(_ref(text, m.start(), m.end(), {_ORDINALS[m["ord"].lower()]}))
+        refs.append(_ref(text, m.start(), m.end(), {ORDINALS[m["ord"].lower()]}))
     for m in rx["letter_ref_cs"].finditer(text):
         refs.append(_ref(text, m.start(), m.end(), {ord(m["letter"]) - ord("A") + 1}))
     return sorted(refs, key=lambda r: r.start)
 
 
 def _ref(text: str, start: int, end: int, numbers: set[int]) -> Ref:
-    rx = rules()["patients"]
+    rx = rules()["regex"]["patients"]
     lead = text[max(0, start - 60):start]
     exception = rx["except"].search(lead)
     if exception:
@@ -134,7 +132,7 @@ def _ref(text: str, start: int, end: int, numbers: set[int]) -> Ref:
 
 def _series_wide(text: str, weak: bool) -> bool:
     """A statement about the whole series; ``weak`` admits pronouns ("all had")."""
-    rx = rules()["patients"]
+    rx = rules()["regex"]["patients"]
     patterns = rx["series_wide"] + (rx["series_wide_weak"] if weak else [])
     return any(p.search(text) for p in patterns)
 
@@ -236,11 +234,11 @@ def _route(c: Candidate, sentence: _Sentence) -> _Route:
     named = [r for r in sentence.refs if clause[0] <= r.start < clause[1] and not r.except_]
     if named:
         return _Route(_nearest(named, offset), named=True)
-    shareable = sentence.view.section not in rules()["no_shared_sections"]
+    shareable = sentence.view.section not in rules()["data"]["no_shared_sections"]
     excepted = frozenset(n for r in sentence.refs if r.except_ for n in r.numbers)
     alone = sentence.owner is None
     if excepted or _series_wide(sentence.view.text[clause[0]:clause[1]], weak=alone) \
-            or (alone and ("all_patients" in c.flags or c.field in rules()["shared_when_unnamed"])):
+            or (alone and ("all_patients" in c.flags or c.field in rules()["data"]["shared_when_unnamed"])):
         return _Route(shared=Shared(c, excepted) if shareable else None)
     # "In patient 3 the T7 artery fed it, and it was occluded with PVA": the clause names no one,
     # its part of the sentence (up to a semicolon) does
@@ -293,7 +291,7 @@ def _distribute(segments: list[CaseSegment], sentences: list[_Sentence],
             shared.append(route.shared)
         if route.named:
             # named by number: about those patients, whatever general words surround it
-            c = dataclasses.replace(c, flags=c.flags - set(rules()["named_clears"]))
+            c = dataclasses.replace(c, flags=c.flags - set(rules()["data"]["named_clears"]))
         for n in route.numbers:
             if n in by_number:
                 by_number[n].narrative.append(c)
@@ -322,7 +320,7 @@ def _table_segments(tables: list[CaseTable], candidates: list[Candidate]) -> lis
             notes = [table.notes[m] for m in row.marks if m in table.notes]
             target.narrative.extend(c for c in candidates for n in notes if n.start <= c.start < n.end)
     for segment in segments:
-        segment.table.extend(cement_of_one_level(segment.table))
+        segment.table.extend(complete_rows(segment.table))
     return segments
 
 
@@ -360,9 +358,8 @@ def _give_first_patient(sentences: list[_Sentence]) -> None:
 
 def _demographics(candidates: list[Candidate], confidence: float) -> list[Candidate]:
     """Stated ages and sexes, outside general or pooled statements."""
-    blocking = {"review", "pooled", "generic", "hypothetical", "other_person"}
     return [c for c in candidates
-            if c.field in ("age_years", "sex") and c.confidence >= confidence and not (c.flags & blocking)]
+            if c.field in patient_fields() and c.confidence >= confidence and not (c.flags & _NOT_STATED)]
 
 
 def describes_a_patient(candidates: list[Candidate], views: list[SentenceView]) -> bool:
@@ -371,7 +368,7 @@ def describes_a_patient(candidates: list[Candidate], views: list[SentenceView]) 
     75-year-old female") - not the "male minnows" and "4 months of age" of a laboratory study."""
     if not _demographics(candidates, _STATED):
         return False
-    person = rules()["patients"]["person"]
+    person = rules()["regex"]["patients"]["person"]
     if any(v.section not in _REVIEW_KINDS and person.search(v.text) for v in views):
         return True
     starts = [v.start for v in views]
@@ -384,7 +381,7 @@ def describes_a_patient(candidates: list[Candidate], views: list[SentenceView]) 
 def says_it_reports_a_case(document: Document, views: list[SentenceView]) -> bool:
     """"...: a case report", "We present a case of ...", in the title, abstract or a case
     section, for the report that never states its patient's age or sex."""
-    single = rules()["patients"]["single_case"]
+    single = rules()["regex"]["patients"]["single_case"]
     return bool(single.search(document.title)) or any(
         v.section in ("title", "abstract", "case") and single.search(v.text) for v in views)
 
@@ -392,7 +389,7 @@ def says_it_reports_a_case(document: Document, views: list[SentenceView]) -> boo
 def pooled_series(views: list[SentenceView]) -> bool:
     """The authors' own series stated by its size ("Eight patients, aged 12 to 56", "38
     patients."): figures about it describe no one patient."""
-    rx = rules()["patients"]
+    rx = rules()["regex"]["patients"]
     for view in views:
         # an Introduction may state the series' size ("Background: ... 213 patients met the
         # inclusion criteria" in a structured abstract); others' series there are literature

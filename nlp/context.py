@@ -1,16 +1,18 @@
 """ConText-style modifiers for a span of a sentence: negated, hypothetical, generic,
 historical, other_person and review (general statements in an Introduction or
-Discussion). The rules are data (``patterns/context.yaml``); this module applies them."""
+Discussion). The rules are data (``patterns/context.yaml``); this module applies them, and
+says which modifiers keep a value out of the record (:data:`BLOCKING`) and how much a
+section's sentences are trusted (:func:`section_weight`)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from nlp.patterns import load_context
 
-RULES_PATH = Path(__file__).resolve().parent / "patterns" / "context.yaml"
+# the modifiers under which a value does not describe what happened to the patient
+BLOCKING = frozenset(load_context().blocking)
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,19 @@ class Rules:
 
 
 @lru_cache(maxsize=1)
-def load_rules(path: Path = RULES_PATH) -> Rules:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rules = tuple(Rule(re.compile(r["trigger"], re.IGNORECASE), r["category"], r["direction"], r.get("window", 0))
-                  for r in data["rules"] + data.get("extra_rules", []))
-    return Rules(rules, re.compile(data["terminators"], re.IGNORECASE),
-                 frozenset(data["review_sections"]), re.compile(data["patient_reference"], re.IGNORECASE),
-                 tuple(re.compile(p, re.IGNORECASE) for p in data.get("pseudo_triggers", [])))
+def load_rules() -> Rules:
+    data = load_context()
+    rules = tuple(Rule(re.compile(r.trigger, re.IGNORECASE), r.category, r.direction, r.window)
+                  for r in data.rules + data.extra_rules)
+    return Rules(rules, re.compile(data.terminators, re.IGNORECASE),
+                 frozenset(data.review_sections), re.compile(data.patient_reference, re.IGNORECASE),
+                 tuple(re.compile(p, re.IGNORECASE) for p in data.pseudo_triggers))
+
+
+def section_weight(kind: str) -> float:
+    """How much a sentence in a section of this kind is trusted to describe the patient."""
+    data = load_context()
+    return data.section_weight.get(kind, data.default_section_weight)
 
 
 def _without_pseudo_triggers(sentence: str, rules: Rules) -> str:

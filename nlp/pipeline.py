@@ -2,22 +2,17 @@
 scispaCy's abbreviation detector, then one registered component per field family."""
 from __future__ import annotations
 
-import importlib
 import re
 import warnings
-from functools import lru_cache
-from typing import Callable
 
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.extract.registry import families
 from nlp.ingest.document import Document
-
-# Field families in the order their components run; each is `extract/<name>.py`.
-FAMILIES = ("demographics", "levels", "treatments", "embolization", "cement", "bleeding",
-            "radiotherapy", "scores", "follow_up", "outcome")
+from nlp.train.model_extractor import MODEL_COMPONENT
 
 
 @Language.component("caseminer_line_breaks")
@@ -48,14 +43,8 @@ def _tokenizer(nlp: Language):
     return tokenizer
 
 
-@lru_cache(maxsize=1)
-def family_finders() -> tuple[Callable, ...]:
-    """Every family's finder, for reading a text outside a pipeline (a table cell, a model span)."""
-    return tuple(importlib.import_module(f"nlp.extract.{name}").find for name in FAMILIES)
-
-
-def build_pipeline(families: tuple[str, ...] | None = None, model=None) -> Language:
-    """The rule pipeline; with ``model`` (a trained model folder, see nlp/train), the component
+def build_pipeline(only: tuple[str, ...] | None = None, model=None) -> Language:
+    """The rule pipeline (``only``: these families); with ``model`` (a trained model folder, see nlp/train), the component
     ``caseminer_model`` runs after the rule families and adds the model's candidates."""
     nlp = spacy.blank("en")
     nlp.tokenizer = _tokenizer(nlp)
@@ -63,12 +52,11 @@ def build_pipeline(families: tuple[str, ...] | None = None, model=None) -> Langu
     nlp.add_pipe("caseminer_line_breaks")
     import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
     nlp.add_pipe("abbreviation_detector")
-    for name in families or FAMILIES:
-        importlib.import_module(f"nlp.extract.{name}")
-        nlp.add_pipe(f"caseminer_{name}")
+    for fam in families():
+        if only is None or fam.name in only:
+            nlp.add_pipe(f"caseminer_{fam.name}")
     if model is not None:
-        importlib.import_module("nlp.train.model_extractor")  # registers "caseminer_model"
-        nlp.add_pipe("caseminer_model", config={"model_dir": str(model)})
+        nlp.add_pipe(MODEL_COMPONENT, config={"model_dir": str(model)})
     return nlp
 
 

@@ -25,9 +25,11 @@ def patient_candidates(segment: CaseSegment, split: CaseSplit) -> list[Candidate
     """A patient's candidates, field by field: what its table row states stands (the narrative
     adds only to its lists of treatments, agents, arteries and complications); a statement
     about the whole series counts where the patient's own text gives no value (lists: adds)."""
-    data = rules()
+    data = rules()["data"]
     given = {c.field for c in segment.table if choose(c.field, [c]) is not None}
-    table_fields = {f for group in data["table_fields"] if given & set(group) for f in group}
+    grouped = {f for group in data["table_groups"] for f in group}
+    table_fields = {f for f in given if f not in data["narrative_adds_to"] and f not in grouped}
+    table_fields |= {f for group in data["table_groups"] if given & set(group) for f in group}
     own = segment.table + [c for c in segment.narrative if c.field not in table_fields]
     stated = {c.field for c in own if c.field not in LIST_FIELDS and choose(c.field, [c]) is not None}
     treated = {c.value for c in own if c.field == "treatments" and choose(c.field, [c]) is not None}

@@ -3,8 +3,9 @@ import pytest
 
 from nlp.ingest.document import Document, Section
 from nlp.series import case_tables
-from nlp.series.cells import RowState, TableContext, grade_of, read_cell
-from nlp.series.detect import Cell
+from nlp.extract.cells import Cell, RowState, TableContext
+from nlp.extract.outcome import grade_of
+from nlp.series.cells import read_cell
 from nlp.series.headers import read_column
 from nlp.series.legend import read_legend, strip_marks
 from nlp.series.rules import rules

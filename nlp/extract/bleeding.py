@@ -4,9 +4,20 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import (
+    Cell,
+    Column,
+    RowState,
+    TableContext,
+    bare_number,
+    says_zero,
+    table_candidate,
+)
+from nlp.extract.registry import Family
 from nlp.normalize.numbers import parse_number
-from nlp.normalize.units import to_ml
+from nlp.normalize.units import find_quantities, to_ml, volume_ml
+from nlp.patterns import load_patterns
 
 
 def _rx() -> dict:
@@ -33,7 +44,6 @@ def _is_transfused(text: str, m: re.Match) -> bool:
     return bool(rx["product_after"].match(text, m.end()) and rx["transfusion_verb"].search(text))
 
 
-@family("bleeding")
 def find(view: SentenceView) -> Iterator[Candidate]:
     rx = _rx()
     text = view.text
@@ -56,3 +66,38 @@ def find(view: SentenceView) -> Iterator[Candidate]:
         for m in pattern.finditer(text):
             yield view.candidate("transfusion_ml", 0.0, *m.span(), confidence=0.8, allow=allow)
             return
+
+
+# ---- table cells and model spans ----------------------------------------------------------
+
+def _cell_volume(cell: Cell, column: Column) -> Optional[float]:
+    """A volume with its own unit, or a bare number in the column's unit (mL)."""
+    stated = find_quantities(cell.text, "volume")
+    if stated:
+        return to_ml(stated[0].value, stated[0].unit)
+    bare = bare_number(cell.text)
+    if bare is None:
+        return None
+    return to_ml(bare, column.unit) if column.unit and to_ml(1, column.unit) else bare
+
+
+def _blood_loss_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    volume = _cell_volume(cell, column)
+    if volume is not None:
+        yield table_candidate("blood_loss_ml", volume, cell)
+
+
+def _transfusion_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    if says_zero(cell.text):
+        yield table_candidate("transfusion_ml", 0, cell)
+        return
+    if column.unit is None and not find_quantities(cell.text, "volume"):
+        return  # "2" under "Transfusion" counts units, not mL
+    volume = _cell_volume(cell, column)
+    if volume is not None:
+        yield table_candidate("transfusion_ml", volume, cell)
+
+
+FAMILY = Family("bleeding", find,
+                cell_readers={"blood_loss_ml": _blood_loss_cell, "transfusion_ml": _transfusion_cell},
+                span_readers={"blood_loss_ml": volume_ml, "transfusion_ml": volume_ml})

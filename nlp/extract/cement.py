@@ -1,18 +1,36 @@
 """Bone cement injected: the volume per vertebra and the total."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
-from nlp.normalize.levels import LevelMention, find_levels
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import (
+    Cell,
+    Column,
+    RowState,
+    TableContext,
+    numbers_in,
+    table_candidate,
+)
+from nlp.extract.registry import Assembled, Family
+from nlp.normalize.levels import LevelMention, find_levels, normalize_level
 from nlp.normalize.numbers import NUMBER_RE, parse_number
-from nlp.normalize.units import to_ml
+from nlp.normalize.units import find_quantities, to_ml, volume_ml
+from nlp.patterns import load_patterns
 
 _NUMBER = re.compile(NUMBER_RE)
 # how far (characters) the substance named beside a volume may be
 _SUBSTANCE_REACH = 60
+
+
+def sole_level(levels: Iterable[str]) -> Optional[str]:
+    """The vertebra that takes the whole of a total volume: the one vertebra treated, where only
+    one is named (a sentence, a table row or a record may name it apart from the volume)."""
+    distinct = set(levels)
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 @dataclass
@@ -141,7 +159,6 @@ def _per_level(volumes: list[Volume], mentions: list[LevelMention],
     return ml, spans
 
 
-@family("cement")
 def find(view: SentenceView) -> Iterator[Candidate]:
     rx = _rx()
     paragraph = _paragraph(view)
@@ -155,9 +172,8 @@ def find(view: SentenceView) -> Iterator[Candidate]:
     ml, spans = _per_level(volumes, mentions, paragraph)
     totals = [v for v in volumes if v.total]
     named = {lv for m in mentions for lv in m.levels} or set(paragraph.levels)
-    if not ml and len(totals) == 1 and len(named) == 1:
-        # the total of the one vertebra treated is its volume
-        level = named.pop()
+    level = sole_level(named) if len(totals) == 1 and not ml else None
+    if level is not None:
         ml, spans = {level: totals[0].values[0]}, {level: (totals[0].start, totals[0].end)}
     for level, value in ml.items():
         if level is not None:
@@ -170,3 +186,59 @@ def find(view: SentenceView) -> Iterator[Candidate]:
         # a volume whose vertebra is not told still gives the patient's total
         yield view.candidate("cement_total_ml", round(sum(ml.values()), 2), *spans[None],
                              confidence=0.6, allow=allow)
+
+
+# ---- table cells and the assembled record -------------------------------------------------
+
+def _cement_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    """Volumes per vertebra ("T12 4.0; L1 4.5"), or volumes matched to the row's vertebrae in
+    order ("4.0/3.5" for L2-L3), or one volume for one vertebra; else a total."""
+    named = [(normalize_level(m["level"]), parse_number(m["ml"])) for m in _rx()["level_volume"].finditer(cell.text)]
+    named = [(level, ml) for level, ml in named if level and ml is not None]
+    if named:
+        for level, ml in named:
+            yield table_candidate("cement_volumes", {"level": level, "ml": ml}, cell)
+        return
+    stated = find_quantities(cell.text, "volume")
+    if stated:
+        volumes = [to_ml(q.value, q.unit) for q in stated]
+    elif "treatments" in column.fields:
+        return  # a bare number among the words of a procedure is no volume
+    else:
+        volumes = numbers_in(cell.text)
+    volumes = [v for v in volumes if v is not None and v > 0]
+    if not volumes:
+        return
+    if len(volumes) == len(row.levels):
+        for level, ml in zip(row.levels, volumes):
+            yield table_candidate("cement_volumes", {"level": level, "ml": ml}, cell)
+    else:
+        yield table_candidate("cement_total_ml", round(sum(volumes), 2), cell)
+
+
+def _complete(record: Assembled) -> None:
+    """The one vertebra treated takes the total; the volumes per vertebra add up to the total."""
+    values, evidence, confidence = record.values, record.evidence, record.confidence
+    level = sole_level(values.get("levels", []))
+    if values.get("cement_total_ml") and not values.get("cement_volumes") and level is not None:
+        values["cement_volumes"] = [{"level": level, "ml": values["cement_total_ml"]}]
+        evidence["cement_volumes"] = evidence["cement_total_ml"] + evidence["levels"]
+        confidence["cement_volumes"] = min(confidence["cement_total_ml"], confidence["levels"])
+    if "cement_total_ml" not in values and values.get("cement_volumes"):
+        values["cement_total_ml"] = round(sum(v["ml"] for v in values["cement_volumes"]), 2)
+        evidence["cement_total_ml"] = evidence["cement_volumes"]
+        confidence["cement_total_ml"] = confidence["cement_volumes"]
+
+
+def _complete_rows(candidates: list[Candidate]) -> list[Candidate]:
+    """A patient's total cement, where its row(s) name one vertebra, is that vertebra's volume
+    (tables may give the vertebra and the volume in different tables or cells)."""
+    level = sole_level(c.value for c in candidates if c.field == "levels")
+    if level is None or any(c.field == "cement_volumes" for c in candidates):
+        return []
+    return [dataclasses.replace(c, field="cement_volumes", value={"level": level, "ml": c.value})
+            for c in candidates if c.field == "cement_total_ml"]
+
+
+FAMILY = Family("cement", find, cell_readers={"cement": _cement_cell},
+                span_readers={"cement_total_ml": volume_ml}, complete=_complete, complete_rows=_complete_rows)

@@ -5,8 +5,19 @@ import re
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns, terms_regex
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import (
+    Cell,
+    Column,
+    RowState,
+    TableContext,
+    cell_words,
+    table_candidate,
+)
+from nlp.extract.registry import Family, find_in
 from nlp.normalize.levels import find_levels
+from nlp.normalize.words import whole_words
+from nlp.patterns import load_patterns
 
 Feeder = tuple[Optional[str], Optional[str]]  # (side, level)
 
@@ -17,7 +28,8 @@ def _patterns() -> dict:
 
 @lru_cache(maxsize=1)
 def _agent_regexes() -> dict[str, re.Pattern]:
-    return {code: terms_regex(terms) for code, terms in _patterns()["agents"].items()}
+    return {code: whole_words(terms, literal=False, before_hyphen=True, flags=re.IGNORECASE)
+            for code, terms in _patterns()["data"]["agents"].items()}
 
 
 def _side_of(word: str) -> str:
@@ -65,11 +77,11 @@ def _parse_phrase(phrase: str) -> tuple[list[Feeder], Optional[str]]:
             feeders.extend((side, None) for side in each_side)
         elif kind == "segmental":
             word = m["segmental"].lower()
-            region = data["regions"].get(word)
+            region = data["data"]["regions"].get(word)
             levels = [(s, _ordinal_level(o, region)) for o, ss in ordinals for s in ss or (None,)] if region else []
             feeders.extend((s, level) for s, level in levels if level)
             ordinals = []
-            implied = data["implied_level"].get(word)
+            implied = data["data"]["implied_level"].get(word)
             if implied and not levels:
                 feeders.extend((side, implied) for side in each_side)
         last_was_side = kind == "side"
@@ -140,7 +152,23 @@ def _agents(view: SentenceView) -> Iterator[Candidate]:
                 break
 
 
-@family("embolization")
 def find(view: SentenceView) -> Iterator[Candidate]:
     yield from _feeders(view)
     yield from _agents(view)
+
+
+def _feeders_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    """The finder's arteries; under a feeder header a side and a vertebra are enough
+    ("Left L2 lumbar")."""
+    found = find_in(context.view_of(cell, column.header), {"feeder_arteries"})
+    if found:
+        yield from found
+        return
+    side = next((w for w in cell_words(cell.text) if w in ("left", "right", "bilateral", "both")), None)
+    for mention in find_levels(cell.text):
+        for level in mention.levels:
+            value = {"side": "bilateral" if side == "both" else side, "level": level}
+            yield table_candidate("feeder_arteries", value, cell)
+
+
+FAMILY = Family("embolization", find, cell_readers={"feeder_arteries": _feeders_cell})

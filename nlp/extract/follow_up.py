@@ -3,11 +3,23 @@ lasted before presentation (symptom_duration_months)."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, Optional
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import (
+    Cell,
+    CellReader,
+    Column,
+    RowState,
+    TableContext,
+    bare_number,
+    table_candidate,
+)
+from nlp.extract.registry import Family
 from nlp.normalize.durations import parse_duration
 from nlp.normalize.numbers import NUMBER_RE
+from nlp.normalize.units import to_months
+from nlp.patterns import load_patterns
 
 # the last number of a list ("1.5, 6, and 12 months"): the list is read at its end
 _LAST_NUMBER = re.compile(rf"(?:{NUMBER_RE})[\s-]*[a-z]+\s*$", re.IGNORECASE)
@@ -29,7 +41,7 @@ def _gestational(text: str, months: float) -> bool:
     """"at 28 weeks": weeks this many are a pregnancy's term, not a time after treatment."""
     data = _data()
     weeks_unit = any(p.search(text) for p in data["regex"]["gestation"])
-    return weeks_unit and months * 30.44 / 7 >= data["gestation_weeks"]
+    return weeks_unit and months * 30.44 / 7 >= data["data"]["gestation_weeks"]
 
 
 def _bounded(text: str, start: int) -> bool:
@@ -93,7 +105,29 @@ def _symptom_duration(view: SentenceView) -> Iterator[Candidate]:
             yield view.candidate("symptom_duration_months", months, start, end, confidence=0.8)
 
 
-@family("follow_up")
 def find(view: SentenceView) -> Iterator[Candidate]:
     yield from _follow_up(view)
     yield from _symptom_duration(view)
+
+
+def _months_cell(cell: Cell, column: Column) -> Optional[float]:
+    """A duration: with its own unit, or a bare number (or range) in the column's unit (months)."""
+    stated = parse_duration(cell.text)
+    if stated is not None:
+        return stated
+    bare = bare_number(cell.text)
+    return to_months(bare, column.unit or "months") if bare is not None else None
+
+
+def _duration_cell(field_name: str) -> CellReader:
+    def read(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+        months = _months_cell(cell, column)
+        if months is not None:
+            yield table_candidate(field_name, months, cell)
+    return read
+
+
+FAMILY = Family("follow_up", find,
+                cell_readers={"symptom_duration_months": _duration_cell("symptom_duration_months"),
+                              "follow_up_months": _duration_cell("follow_up_months")},
+                span_readers={"symptom_duration_months": parse_duration, "follow_up_months": parse_duration})

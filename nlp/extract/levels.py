@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import CONFIDENCE, SECTION, Cell, Column, RowState, TableContext
+from nlp.extract.registry import Family
 from nlp.normalize.levels import LevelMention, find_levels
+from nlp.normalize.words import whole_words
+from nlp.patterns import load_patterns
 
 LESION, TREATED, ELSEWHERE, DENIED = "lesion", "treated", "elsewhere", "denied"
 # how much each way of owning a level is trusted
@@ -47,17 +50,11 @@ def _patterns() -> dict:
     return load_patterns("levels")
 
 
-@lru_cache(maxsize=64)
-def _abbreviation_re(shorts: tuple[str, ...]) -> Optional[re.Pattern]:
-    if not shorts:
-        return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, shorts)) + r")(?![\w-])")
-
-
 def _lesion_abbreviations(abbreviations: dict[str, str]) -> Optional[re.Pattern]:
     """The document's abbreviations whose long form names a lesion ("SPB", "AVH")."""
     lesion = _patterns()["regex"]["lesion"]
-    return _abbreviation_re(tuple(sorted(s for s, long in abbreviations.items() if lesion.search(long))))
+    shorts = sorted(s for s, long in abbreviations.items() if lesion.search(long))
+    return whole_words(shorts) if shorts else None
 
 
 def _cues(view: SentenceView) -> list[Cue]:
@@ -96,7 +93,7 @@ def _clause(text: str, start: int, end: int, lower: int, upper: int) -> tuple[in
 def _owner(text: str, group: Group, cues: list[Cue], lower: int, upper: int) -> Optional[tuple[Cue, str]]:
     """The cue that owns the group and how it does ("head", "before", "after")."""
     data = _patterns()
-    rx, window = data["regex"], data["window"]
+    rx, window = data["regex"], data["data"]["window"]
     part = rx["part_after"].match(text[group.end:])
     tail = group.end + (part.end() if part else 0)
     left, right = _clause(text, group.start, tail, lower, upper)
@@ -128,7 +125,6 @@ def _candidates(view: SentenceView, mentions: Iterable[LevelMention], start: int
             yield view.candidate("levels", level, start, end, confidence, allow=("negated",))
 
 
-@family("levels")
 def find(view: SentenceView) -> Iterator[Candidate]:
     text = view.text
     mentions = find_levels(text)
@@ -150,3 +146,16 @@ def find(view: SentenceView) -> Iterator[Candidate]:
         confidence = _CONFIDENCE[how] - (0.05 if cue.role == TREATED else 0.0)
         yield from _candidates(view, group.mentions, min(cue.start, group.start), max(cue.end, group.end),
                                confidence)
+
+
+def _levels_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    """Every vertebra of a level cell; the row remembers them (its cement is matched to them)."""
+    for mention in find_levels(cell.text):
+        for level in mention.levels:
+            if level not in row.levels:
+                row.levels.append(level)
+            yield Candidate("levels", level, cell.start + mention.start, cell.start + mention.end,
+                            CONFIDENCE, SECTION)
+
+
+FAMILY = Family("levels", find, cell_readers={"levels": _levels_cell})

@@ -3,12 +3,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from functools import lru_cache
+from typing import Iterator, Optional
 
-from nlp.assemble import BLOCKING
-from nlp.context import modifiers
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.context import BLOCKING, modifiers
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import (
+    Cell,
+    Column,
+    RowState,
+    TableContext,
+    cell_words,
+    expand,
+    table_candidate,
+    unassessed,
+    yes_or_no,
+)
+from nlp.extract.registry import Family, find_in
 from nlp.normalize.scores import find_pain_scores
+from nlp.patterns import load_patterns
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ def _raw_cues(text: str) -> list[Cue]:
     cues = _score_cues(text) if after else []
     # each state's cue list, and its `_after` list where the sentence is about the time after
     # treatment (for a worsening: explicitly after the treatment)
-    for state in _data()["precedence"]:
+    for state in _data()["data"]["precedence"]:
         names = [state] + ([f"{state}_after"] if (treated if state == "worsened" else after) else [])
         cues += [Cue(state, m.start(), m.end()) for name in names for p in _rx(name) for m in p.finditer(text)]
     return cues
@@ -56,13 +69,13 @@ def _cues(view: SentenceView) -> list[Cue]:
     """The sentence's outcome cues that describe the patient, the stronger one kept where
     two overlap ("fully recovered" is resolved, not improved)."""
     data = _data()
-    rank = {state: i for i, state in enumerate(data["precedence"])}
+    rank = {state: i for i, state in enumerate(data["data"]["precedence"])}
     kept: list[Cue] = []
     for cue in sorted(_raw_cues(view.text), key=lambda c: (rank[c.state], c.start)):
         if any(k.start < cue.end and cue.start < k.end for k in kept):
             continue
         flags = modifiers(view.text, cue.start, cue.end, view.section)
-        if cue.state in data["negation_is_value"]:
+        if cue.state in data["data"]["negation_is_value"]:
             flags.discard("negated")
         if not flags & BLOCKING:
             kept.append(cue)
@@ -89,7 +102,7 @@ def _outcome(view: SentenceView) -> Iterator[Candidate]:
         return
     deciding = _deciding(cues)
     state = "improved" if deciding.state == "residual" else deciding.state
-    allow = ("negated",) if deciding.state in _data()["negation_is_value"] else ()
+    allow = ("negated",) if deciding.state in _data()["data"]["negation_is_value"] else ()
     yield view.candidate("outcome", state, deciding.start, deciding.end, confidence=0.8, allow=allow)
 
 
@@ -115,15 +128,73 @@ def _complications(view: SentenceView) -> Iterator[Candidate]:
     in_context = _matches("complication_context", text) or bool(
         view.earlier and _matches("complication_context", view.earlier[-1]))
     for code, patterns in _data()["regex"]["complications"].items():
-        if code in _data()["needs_context"] and not in_context:
+        if code in _data()["data"]["needs_context"] and not in_context:
             continue
         for pattern in patterns:
             for m in pattern.finditer(text):
                 yield view.candidate("complications", code, *m.span(), confidence=0.75)
 
 
-@family("outcome")
 def find(view: SentenceView) -> Iterator[Candidate]:
     yield from _outcome(view)
     yield from _recurrence(view)
     yield from _complications(view)
+
+
+# ---- table cells ------------------------------------------------------------------------------
+
+def _recurrence_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    if unassessed(cell):
+        return
+    words = cell_words(expand(cell.text, context.abbreviations))
+    answer = yes_or_no(words[0] if words else "")
+    if answer is None:
+        yield from find_in(context.view_of(cell, column.header), {"recurrence"})
+        return
+    yield table_candidate("recurrence", answer != column.inverse, cell)
+
+
+@lru_cache(maxsize=1)
+def _grade_definition() -> re.Pattern:
+    data = _data()["data"]
+    grades = "|".join(sorted((re.escape(g) for g in data["grades"]), key=len, reverse=True))
+    return re.compile(data["grade_definition"].replace("<<GRADE>>", grades), re.IGNORECASE)
+
+
+def grade_of(text: str, meanings: dict[str, str]) -> Optional[str]:
+    """The outcome code of a grade ("Good", "partial relief"): as the text defines it, else the
+    usual meaning; the longest known phrase of the cell counts."""
+    lowered = f" {' '.join(cell_words(text))} "
+    grades = _data()["data"]["grades"]
+    for phrase in sorted(set(meanings) | set(grades), key=len, reverse=True):
+        if f" {' '.join(cell_words(phrase))} " in lowered:
+            return meanings.get(phrase) or grades[phrase]
+    return None
+
+
+def grade_meanings(text: str, legend: dict[str, str]) -> dict[str, str]:
+    """Outcome grades as a table's legend ("Good, no pain") or the text ("Excellent
+    (asymptomatic)") defines them."""
+    grades = _data()["data"]["grades"]
+    defined = [(short, long) for short, long in legend.items() if short.lower() in grades]
+    defined += [(m["grade"], m["meaning"]) for m in _grade_definition().finditer(text)]
+    meanings: dict[str, str] = {}
+    for grade, meaning in defined:
+        code = grade_of(meaning, {})
+        if code is not None:
+            meanings.setdefault(grade.lower(), code)
+    return meanings
+
+
+def _outcome_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    if unassessed(cell):
+        return
+    code = grade_of(cell.text, context.grade_meanings) or \
+        grade_of(expand(cell.text, context.abbreviations), context.grade_meanings)
+    if code is not None:
+        yield table_candidate("outcome", code, cell)
+    else:
+        yield from find_in(context.view_of(cell, column.header), {"outcome"})
+
+
+FAMILY = Family("outcome", find, cell_readers={"recurrence": _recurrence_cell, "outcome": _outcome_cell})

@@ -4,9 +4,19 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import (
+    Cell,
+    Column,
+    RowState,
+    TableContext,
+    bare_number,
+    table_candidate,
+)
+from nlp.extract.registry import Family
 from nlp.normalize.numbers import parse_number
-from nlp.normalize.units import to_gy
+from nlp.normalize.units import parse_quantity, to_gy, total_dose_gy
+from nlp.patterns import load_patterns
 
 
 def _rx() -> dict:
@@ -33,7 +43,6 @@ def _total(text: str, m: re.Match) -> Optional[float]:
     return None if rx["per_fraction"].match(text, m.end()) else gy
 
 
-@family("radiotherapy")
 def find(view: SentenceView) -> Iterator[Candidate]:
     rx = _rx()
     text = view.text
@@ -46,3 +55,21 @@ def find(view: SentenceView) -> Iterator[Candidate]:
         if gy is not None and 0 < gy <= 100:
             yield view.candidate("radiotherapy_dose_gy", round(gy, 2), *m.span(), confidence=0.85,
                                  allow=("negated",))
+
+
+def _dose_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    dose = total_dose_gy(cell.text)
+    bare = bare_number(cell.text)
+    if dose is None and bare is not None and "treatments" not in column.fields:
+        dose = to_gy(bare, column.unit if column.unit and to_gy(1, column.unit) else "Gy")
+    if dose is not None and dose > 0:
+        yield table_candidate("radiotherapy_dose_gy", dose, cell)
+
+
+def _dose_span(text: str) -> Optional[float]:
+    quantity = parse_quantity(text)
+    return to_gy(*quantity) if quantity else None
+
+
+FAMILY = Family("radiotherapy", find, cell_readers={"radiotherapy_dose_gy": _dose_cell},
+                span_readers={"radiotherapy_dose_gy": _dose_span})

@@ -5,9 +5,20 @@ import dataclasses
 import re
 from typing import Iterator
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.cells import (
+    Cell,
+    Column,
+    RowState,
+    TableContext,
+    cell_words,
+    table_candidate,
+    without_remark,
+)
+from nlp.extract.registry import Assembled, Family
 from nlp.normalize.numbers import parse_number
 from nlp.normalize.scores import find_pain_scores, pain_score
+from nlp.patterns import load_patterns
 
 _HUNDRED = re.compile(r"mm|/\s*100|out\s+of\s+100", re.IGNORECASE)
 
@@ -94,9 +105,9 @@ def _stage(m: re.Match) -> int | None:
     data = load_patterns("scores")
     groups = m.groupdict()
     if groups.get("word"):
-        return data["stage_words"][groups["word"].lower()]
+        return data["data"]["stage_words"][groups["word"].lower()]
     token = groups["stage"].upper().lstrip("S")
-    return int(token) if token.isdigit() else data["roman"].get(token)
+    return int(token) if token.isdigit() else data["data"]["roman"].get(token)
 
 
 def _enneking(view: SentenceView) -> Iterator[Candidate]:
@@ -109,7 +120,49 @@ def _enneking(view: SentenceView) -> Iterator[Candidate]:
                 yield view.candidate("enneking_stage", stage, *m.span(), confidence=0.9)
 
 
-@family("scores")
 def find(view: SentenceView) -> Iterator[Candidate]:
     yield from _pain_scores(view)
     yield from _enneking(view)
+
+
+# ---- table cells and the assembled record -------------------------------------------------
+
+def _scores_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    """"8/2" or "7→1" under a pre/post header; one number under a header for one of them."""
+    wanted = [f for f in ("vas_pre", "vas_post") if f in column.fields]
+    pair = load_patterns("scores")["regex"]["score_pair"].search(cell.text)
+    if pair and len(wanted) == 2:
+        values = {"vas_pre": pair["pre"], "vas_post": pair["post"]}
+    elif len(wanted) == 1 and not pair:
+        values = {wanted[0]: without_remark(cell.text)}
+    else:
+        values = {}
+    for name, raw in values.items():
+        number = parse_number(raw)
+        if number is None:
+            continue
+        score = pain_score(number, "mm" if column.scale100 else None)
+        if score is not None:
+            yield table_candidate(name, round(score, 2), cell)
+
+
+def _stage_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
+    stages = load_patterns("scores")["data"]["cell_stage_words"]
+    for word in cell_words(re.sub(r"(?i)\bs\s*(?=[1-3]\b)", "s", cell.text)):
+        if word in stages:
+            yield table_candidate("enneking_stage", stages[word], cell)
+            return
+
+
+def _complete(record: Assembled) -> None:
+    """One score with no word of when it was taken is the score at presentation: it is not
+    also the score after treatment."""
+    post = record.support.get("vas_post")
+    if post and all("untimed" in c.flags for c in post) and \
+            {(c.start, c.end) for c in post} <= {(c.start, c.end) for c in record.support.get("vas_pre", ())}:
+        record.drop("vas_post")
+
+
+FAMILY = Family("scores", find,
+                cell_readers={"vas_pre": _scores_cell, "vas_post": _scores_cell, "enneking_stage": _stage_cell},
+                complete=_complete)

@@ -13,7 +13,10 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from nlp.extract.base import Candidate, SentenceView, family, load_patterns
+from nlp.extract.base import Candidate, SentenceView
+from nlp.extract.registry import Family
+from nlp.normalize.words import whole_words
+from nlp.patterns import load_patterns
 
 
 def _patterns() -> dict:
@@ -39,7 +42,7 @@ def _abbreviation_terms(abbreviations: tuple[tuple[str, str], ...]) -> tuple[tup
     for short, long in abbreviations:
         code = _code_named(long)
         if code:
-            terms.append((code, re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])")))
+            terms.append((code, whole_words([short])))
     return tuple(terms)
 
 
@@ -73,7 +76,6 @@ def _not_given(text: str, start: int, end: int) -> bool:
     return bool(rx["not_given_before"].search(text[:start]) or rx["not_given_after"].search(text[end:]))
 
 
-@family("treatments")
 def find(view: SentenceView) -> Iterator[Candidate]:
     text = view.text
     rx = _patterns()["regex"]
@@ -89,3 +91,6 @@ def find(view: SentenceView) -> Iterator[Candidate]:
             taken.append((code, *m.span()))
             allow = ("negated", "hypothetical") if _done(text, *m.span()) else ("negated",)
             yield view.candidate("treatments", code, *m.span(), confidence=0.85, allow=allow)
+
+
+FAMILY = Family("treatments", find)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.normalize.numbers import ORDINALS
 from nlp.schema import LEVELS
 
 _POSITION = {level: i for i, level in enumerate(LEVELS)}
@@ -41,11 +42,8 @@ LEVEL_RE = (
 whatever the flags of the pattern it is put in; pass the match to :func:`normalize_level`
 (which refuses codes outside the spine, such as "C8" or "L6")."""
 
-_ORDINALS = {w: n for n, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)}
-_ORDINALS.update({f"{n}{suffix}": n for n, suffix in zip(range(1, 13), ["st", "nd", "rd"] + ["th"] * 9)})
 _REGIONS = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
-_ORDINAL = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _SPAN_SEP = r"\s*[-–—]\s*|\s+(?:to|through|thru)\s+"
 _ORDINAL_SEP = rf"\s*,\s*|\s+(?:and|or)\s+|{_SPAN_SEP}"
 _REGION = "|".join(_REGIONS)
@@ -128,7 +126,7 @@ def _ordinal_levels(ordinals: str, region: str, between: bool = False) -> list[s
     levels: set[str] = set()
     previous = None
     for i in range(0, len(parts), 2):
-        level = normalize_level(f"{region}{_ORDINALS[parts[i].lower()]}")
+        level = normalize_level(f"{region}{ORDINALS[parts[i].lower()]}")
         if level is None:
             continue
         spans = i and (between or re.fullmatch(_SPAN_SEP, parts[i - 1], re.IGNORECASE))

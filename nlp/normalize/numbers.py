@@ -12,7 +12,11 @@ _SMALL = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-_WORD_VALUES = {**_SMALL, **_TENS}
+WORD_VALUES = {**_SMALL, **_TENS}
+ORDINALS = {w: n for n, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)}
+ORDINALS.update({f"{n}{suffix}": n for n, suffix in zip(range(1, 13), ["st", "nd", "rd"] + ["th"] * 9)})
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
 
 
@@ -101,8 +105,8 @@ def _words(text: str) -> float:
     for word in re.split(r"[\s-]+", text):
         if word in ("a", "an"):
             current += 1
-        elif word in _WORD_VALUES:
-            current += _WORD_VALUES[word]
+        elif word in WORD_VALUES:
+            current += WORD_VALUES[word]
         elif word == "hundred":
             current = (current or 1) * 100
         elif word == "thousand":

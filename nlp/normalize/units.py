@@ -69,7 +69,7 @@ def to_months(value: float, unit: str) -> float | None:
     return None if months is None else round(months, 2)
 
 
-def age_years(value: float, unit: str) -> float | None:
+def to_years(value: float, unit: str) -> float | None:
     """An age in years; infants as a fraction ("3 months-old" -> 0.25), to two decimals."""
     months = _convert(value, re.sub(r"[\s-]*old$", "", unit.strip(), flags=re.I), "time")
     return None if months is None else round(months / 12, 2)
@@ -131,3 +131,9 @@ def total_dose_gy(text: str) -> float | None:
         if not _PER_FRACTION.match(text, q.end):
             return to_gy(q.value, q.unit)
     return None
+
+
+def volume_ml(text: str) -> float | None:
+    """The volume a short text states, in mL ("1.5 L" -> 1500), or None."""
+    quantity = parse_quantity(text)
+    return to_ml(*quantity) if quantity else None

@@ -15,18 +15,19 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from nlp.extract.base import Candidate
+from nlp.extract.cells import SECTION, Cell, Column, RowState, TableContext, is_null
+from nlp.extract.outcome import grade_meanings
+from nlp.extract.registry import patient_fields
 from nlp.ingest.document import Document
-from nlp.series.cells import SECTION, RowState, TableContext, grade_of, is_null, read_cell
-from nlp.series.detect import Cell, Grid, grids
-from nlp.series.headers import Column, headerless_column, read_column
+from nlp.schema import FIELDS
+from nlp.series.cells import read_cell
+from nlp.series.detect import Grid, grids
+from nlp.series.headers import headerless_column, read_column
 from nlp.series.legend import Legend, line_before, read_legend, strip_marks
 from nlp.series.rules import rules
-from nlp.schema import FIELDS
 
 # sections whose tables are about other people's patients or the disease in general
 _FOREIGN_SECTIONS = {"introduction", "discussion", "references"}
-# a row is a patient only where the table numbers it or gives its age or sex
-_PATIENT_FIELDS = {"age_years", "sex"}
 IMPLIED = 0.9  # a treatment read from another column ("Dose (Gy)": radiotherapy)
 
 
@@ -74,7 +75,7 @@ def _read_table(text: str, grid: Grid, doc_abbreviations: dict[str, str]) -> Opt
     if not _is_case_table(columns, patients, caption, all(n is not None for n in numbers)):
         return None
     columns = [_scaled(col, [ln[k] for p in patients for ln in p if k < len(ln)]) for k, col in enumerate(columns)]
-    context = TableContext(abbreviations, _grade_meanings(text, legend.abbreviations))
+    context = TableContext(abbreviations, grade_meanings(text, legend.abbreviations))
     table_rows = [_read_row(lines, columns, number, legend, context)
                   for lines, number in zip(patients, numbers)]
     end = legend.end if legend.end is not None else grid.end
@@ -201,7 +202,7 @@ def _is_case_table(columns: list[Column], patients: list, caption: str, numbered
     rx = rules()["regex"]
     if rx["literature"].search(caption) or any(rx["literature_column"].search(c.header) for c in columns):
         return False
-    return bool(numbered or fields & _PATIENT_FIELDS) and len(fields - {"id"}) >= 2
+    return bool(numbered or fields & patient_fields()) and len(fields - {"id"}) >= 2
 
 
 def _scaled(column: Column, cells: list[Cell]) -> Column:
@@ -210,20 +211,6 @@ def _scaled(column: Column, cells: list[Cell]) -> Column:
         return column
     numbers = [float(n.replace(",", ".")) for c in cells for n in rules()["regex"]["number"].findall(c.text)]
     return dataclasses.replace(column, scale100=True) if any(n > 10 for n in numbers) else column
-
-
-def _grade_meanings(text: str, legend: dict[str, str]) -> dict[str, str]:
-    """Outcome grades as the legend ("Good, no pain") or the text ("Excellent (asymptomatic)")
-    defines them."""
-    grades = rules()["grades"]
-    defined = [(short, long) for short, long in legend.items() if short.lower() in grades]
-    defined += [(m["grade"], m["meaning"]) for m in rules()["regex"]["grade_definition"].finditer(text)]
-    meanings: dict[str, str] = {}
-    for grade, meaning in defined:
-        code = grade_of(meaning, {})
-        if code is not None:
-            meanings.setdefault(grade.lower(), code)
-    return meanings
 
 
 def _read_row(lines: list[list[Cell]], columns: list[Column], number: Optional[int], legend: Legend,
@@ -252,21 +239,10 @@ def _implied(placed: list[tuple[Cell, Column]], columns: list[Column]) -> list[C
     return out
 
 
-def cement_of_one_level(candidates: list[Candidate]) -> list[Candidate]:
-    """A patient's total cement, where its row(s) name one vertebra, is that vertebra's volume
-    (tables may give the vertebra and the volume in different tables or cells)."""
-    levels = {c.value for c in candidates if c.field == "levels"}
-    if len(levels) != 1 or any(c.field == "cement_volumes" for c in candidates):
-        return []
-    level = levels.pop()
-    return [dataclasses.replace(c, field="cement_volumes", value={"level": level, "ml": c.value})
-            for c in candidates if c.field == "cement_total_ml"]
-
-
 def _says_none(cell: Cell) -> bool:
     """"None", "No", "no RT": nothing given (but "n-BCA" is a glue)."""
     text = cell.text.strip().lower()
-    return text in rules()["no_words"] or re.match(r"(?:no|none|nil|not)\b", text) is not None
+    return text in rules()["data"]["no_words"] or re.match(r"(?:no|none|nil|not)\b", text) is not None
 
 
 def _lost(placed: list[tuple[Cell, Column]], row: TableRow, legend: Legend) -> bool:

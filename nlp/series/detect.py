@@ -10,26 +10,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
+from nlp.extract.cells import Cell
+
 _PIPE_RULE = re.compile(r"^\s*[|+]?(?:\s*:?[-=]{2,}:?\s*[|+])+\s*(?::?[-=]{2,}:?\s*)?[|+]?\s*$")
 _ALIGNED_GAP = re.compile(r"\S {2,}(?=\S)")
 _SPACED_TOKEN = re.compile(r"\S+(?: \S+)*")
 _WRAPPED_CELL = 40  # the longest rest of a cell wrapped onto a line of its own
 _SHORT_CELL = 40    # the median length of the cells of a line of a table
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell: ``text`` as it stands at ``start:end`` in the document (footnote marks
-    excluded, see ``marks``)."""
-    text: str
-    start: int
-    end: int
-    marks: tuple[str, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not self.text.strip()
 
 
 @dataclass

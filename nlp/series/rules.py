@@ -1,4 +1,5 @@
-"""``patterns/series.yaml`` compiled once: column headers, cell words, patient references."""
+"""``patterns/series.yaml`` compiled once: column headers (the series' own and every family's),
+cell words, patient references."""
 from __future__ import annotations
 
 import re
@@ -6,7 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from nlp.extract.base import load_patterns
+from nlp.extract.registry import column_rules
+from nlp.patterns import load_patterns
 
 
 @dataclass(frozen=True)
@@ -27,25 +29,12 @@ def _rx(source: str) -> re.Pattern:
 
 
 def _column_rule(entry: dict) -> ColumnRule:
-    return ColumnRule(tuple(entry.get("fields", ())), _rx(entry["match"]),
-                      _rx(entry["unless"]) if entry.get("unless") else None,
-                      entry.get("implies"), entry.get("implies_alone"), bool(entry.get("inverse")))
+    return ColumnRule(tuple(entry["fields"]), _rx(entry["match"]), _rx(entry["unless"]) if entry["unless"] else None,
+                      entry["implies"], entry["implies_alone"], entry["inverse"])
 
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
     data = dict(load_patterns("series"))
-    data["regex"] = dict(data["regex"])
-    data["columns"] = [_column_rule(e) for e in data["columns"]]
-    for key in ("vas_100", "header_unit"):
-        data[key] = _rx(data[key])
-    grades = "|".join(sorted((re.escape(g) for g in data["grades"]), key=len, reverse=True))
-    data["regex"]["grade_definition"] = _rx(data["regex"]["grade_definition"].pattern.replace("{grade}", grades))
-    patients = dict(data["patients"])
-    num = patients.pop("num")
-    compiled = {key: [_rx(s) for s in value] if isinstance(value, list)
-                else re.compile(value) if key.endswith("_cs") else _rx(value.replace("{num}", num))
-                for key, value in patients.items()}
-    compiled["num"] = _rx(num)
-    data["patients"] = compiled
+    data["columns"] = [_column_rule(e) for e in column_rules()]
     return data

@@ -4,7 +4,7 @@ The model's spans whose label ``label_map.json`` ties to a record field become c
 the value comes from the same code the rules use: the rule families are run on a
 SentenceView of the predicted span's text (so "28-year-old" reads as 28 through the
 demographics patterns, "man" as male through its lexicon), and where they find nothing the
-field's normaliser is applied to the span directly. Labels tied to no field are ignored, and a
+field's family reads the span's text directly (``Family.span_readers``). Labels tied to no field are ignored, and a
 span no normaliser can read gives no candidate.
 
 How rule and model candidates combine: a model candidate enters with confidence = model
@@ -15,7 +15,6 @@ union of both.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -23,52 +22,21 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.extract.base import Candidate, SentenceView, sentence_views
-from nlp.pipeline import family_finders
+from nlp.extract.registry import find_in, span_reader
 
 DEFAULT_FACTOR = 0.6
 MODEL_FLAG = "model"
-
-
-def _direct(field: str, text: str) -> Any:
-    """The field's normaliser applied to the span text alone (when the families find nothing)."""
-    from nlp.normalize.durations import parse_duration
-    from nlp.normalize.numbers import parse_number
-    from nlp.normalize.units import age_years, parse_quantity, to_gy, to_ml
-    if field == "age_years":
-        m = re.search(r"\d+(?:\.\d+)?", text)
-        quantity = parse_quantity(text)
-        if quantity:
-            value = age_years(*quantity)
-        else:
-            value = parse_number(m.group(0)) if m else parse_number(text)
-        return value if value is not None and 0 <= value <= 120 else None
-    if field == "sex":
-        from nlp.extract.demographics import _sex_lexicon
-        lexicon = {w: s for table in _sex_lexicon().values() for w, (s, _) in table.items()}
-        for word in re.findall(r"[A-Za-z]+", text.lower()):
-            if word in lexicon:
-                return lexicon[word]
-        letter = text.strip().upper()
-        return {"M": "male", "F": "female"}.get(letter)
-    if field in ("symptom_duration_months", "follow_up_months"):
-        return parse_duration(text)
-    if field.endswith("_ml"):
-        quantity = parse_quantity(text)
-        return to_ml(*quantity) if quantity else None
-    if field == "radiotherapy_dose_gy":
-        quantity = parse_quantity(text)
-        return to_gy(*quantity) if quantity else None
-    return None
+MODEL_COMPONENT = "caseminer_model"
 
 
 def normalise(field: str, text: str, start: int, section: str = "other",
               abbreviations: Optional[dict] = None) -> Any:
     """The value the rules would give ``field`` for ``text`` (document offset ``start``), or None."""
-    view = SentenceView(text, start, section, abbreviations or {})
-    values = [c.value for finder in family_finders() for c in finder(view) if c.field == field]
-    if values:
-        return values[0]
-    return _direct(field, text)
+    found = find_in(SentenceView(text, start, section, abbreviations or {}), {field})
+    if found:
+        return found[0].value
+    read = span_reader(field)
+    return read(text) if read else None
 
 
 class ModelCandidates:
@@ -124,6 +92,6 @@ class ModelComponent:
         return doc
 
 
-@Language.factory("caseminer_model", default_config={"model_dir": "", "factor": DEFAULT_FACTOR})
+@Language.factory(MODEL_COMPONENT, default_config={"model_dir": "", "factor": DEFAULT_FACTOR})
 def make_model_component(nlp: Language, name: str, model_dir: str, factor: float) -> ModelComponent:
     return ModelComponent(model_dir, factor)

@@ -13,13 +13,16 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
+from nlp.extract.registry import model_labels
 from nlp.schema import FIELDS
-from nlp.train.safeload import PICKLED, check_model_dir, load_token_classifier, load_tokenizer
+from nlp.train.safeload import (
+    PICKLED,
+    check_model_dir,
+    load_token_classifier,
+    load_tokenizer,
+)
 
 LABEL_MAP = "label_map.json"
-# entity types of the public corpora that name a record field; a label equal to a field name
-# (silver spans, review spans) maps to that field
-KNOWN_LABELS = {"Age": "age_years", "Sex": "sex"}
 
 
 def entity_types(labels: list[str]) -> list[str]:
@@ -27,7 +30,10 @@ def entity_types(labels: list[str]) -> list[str]:
 
 
 def default_label_map(labels: list[str]) -> dict[str, Optional[str]]:
-    return {t: KNOWN_LABELS.get(t, t if t in FIELDS else None) for t in entity_types(labels)}
+    """Entity types of the public corpora that a family names (its ``model_labels``) map to its
+    field; a label equal to a field name (silver spans, review spans) maps to that field."""
+    known = model_labels()
+    return {t: known.get(t, t if t in FIELDS else None) for t in entity_types(labels)}
 
 
 def versions() -> dict[str, str]:

@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nlp.normalize.units import (Quantity, age_years, find_quantities, parse_quantity, to_gy, to_ml,
+from nlp.normalize.units import (Quantity, to_years, find_quantities, parse_quantity, to_gy, to_ml,
                                  to_months, total_dose_gy)
 
 
@@ -33,11 +33,11 @@ def test_durations_to_months(value, unit, months):
     (6, "weeks", 0.11), (10, "days", 0.03), (18, "mo", 1.5),
 ])
 def test_ages_to_years(value, unit, years):
-    assert age_years(value, unit) == years
+    assert to_years(value, unit) == years
 
 
 @pytest.mark.parametrize("convert, unit", [(to_ml, "weeks"), (to_ml, "furlongs"), (to_gy, "mL"),
-                                           (to_months, "Gy"), (age_years, "cc"), (to_months, "")])
+                                           (to_months, "Gy"), (to_years, "cc"), (to_months, "")])
 def test_unknown_or_foreign_units_are_none(convert, unit):
     assert convert(1, unit) is None
 
