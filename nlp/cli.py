@@ -73,7 +73,7 @@ def evaluate(
     from nlp.evaluate import evaluate as evaluate_run
     from nlp.evaluate import format_report
     from nlp.schema import FIELDS
-    chosen = list(FIELDS)
+    chosen = None  # the v1 fields, and the v1.1 fields apart
     if fields:
         chosen = [f.strip() for f in fields.split(",") if f.strip()]
         unknown = [f for f in chosen if f not in FIELDS]

@@ -29,7 +29,8 @@ from typing import Any, Iterable, Optional, Sequence, get_args, get_origin
 
 from pydantic import BaseModel
 
-from nlp.schema import FIELDS, CaseFields
+from nlp.schema import FIELDS as RECORD_FIELDS
+from nlp.schema import V1_1_FIELDS, CaseFields
 
 Counts = tuple[int, int, int]  # tp, fp, fn
 
@@ -59,9 +60,11 @@ def _field_kinds() -> tuple[set[str], dict[str, tuple[tuple[str, bool], ...]], s
 
 NUMERIC_FIELDS, OBJECT_LIST_FIELDS, STRING_LIST_FIELDS = _field_kinds()
 
-# schema v1.1 fields, not (yet) in the record model: categories, compared as text; scored
+# schema v1.1 fields: categories, compared as text; scored
 # apart from the micro figure where the gold file has them (as eval/score.py does)
-FIELDS_V11: tuple[str, ...] = ("complications_reported", "diagnosis")
+FIELDS_V11: tuple[str, ...] = V1_1_FIELDS
+# the fields of the micro figure (schema v1)
+FIELDS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f not in V1_1_FIELDS)
 
 
 # -- loading -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1.1"
 
 # Vocabularies, in the order GUIDELINES.md lists them: the order of TREATMENT_CODES is
 # the order in which `combination` joins them.
@@ -20,6 +20,10 @@ EMBOLIC_AGENT_CODES = ("coils", "pva", "gelfoam", "nbca", "onyx", "ethanol", "mi
 COMPLICATION_CODES = ("cement_leakage", "pulmonary_embolism", "neurological_deterioration", "infection",
                       "hematoma", "csf_leak", "vertebral_collapse", "radiation_injury", "death", "other")
 OUTCOME_CODES = ("resolved", "improved", "unchanged", "worsened", "died")
+DIAGNOSIS_CODES = ("hemangioma", "giant_cell_tumour", "aneurysmal_bone_cyst", "metastasis", "myeloma_plasmacytoma",
+                   "lymphoma", "chordoma", "osteoid_osteoma_osteoblastoma", "nerve_sheath_tumour", "meningioma",
+                   "sarcoma", "other_tumour", "osteoporotic_fracture", "traumatic_fracture", "infection",
+                   "degenerative", "other")
 SIDE_CODES = ("left", "right", "bilateral")
 SEX_CODES = ("female", "male")
 LEVELS = tuple([f"C{i}" for i in range(1, 8)] + [f"T{i}" for i in range(1, 13)]
@@ -30,6 +34,7 @@ Treatment = Literal[TREATMENT_CODES]  # type: ignore[valid-type]
 EmbolicAgent = Literal[EMBOLIC_AGENT_CODES]  # type: ignore[valid-type]
 Complication = Literal[COMPLICATION_CODES]  # type: ignore[valid-type]
 Outcome = Literal[OUTCOME_CODES]  # type: ignore[valid-type]
+Diagnosis = Literal[DIAGNOSIS_CODES]  # type: ignore[valid-type]
 Side = Literal[SIDE_CODES]  # type: ignore[valid-type]
 Sex = Literal[SEX_CODES]  # type: ignore[valid-type]
 
@@ -56,7 +61,7 @@ class CementVolume(BaseModel):
 
 
 class CaseFields(BaseModel):
-    """The extracted fields of one patient (GUIDELINES.md, schema v1), in contract order."""
+    """The extracted fields of one patient (GUIDELINES.md, schema v1.1), in contract order."""
     model_config = ConfigDict(extra="forbid")
 
     age_years: Optional[float] = Field(None, ge=0, le=130, json_schema_extra={"unit": "years"},
@@ -89,9 +94,15 @@ class CaseFields(BaseModel):
     recurrence: Optional[bool] = Field(None, description="recurrence or regrowth reported (true), denied (false)")
     complications: list[Complication] = Field(default_factory=list, description="complications that happened")
     outcome: Optional[Outcome] = Field(None, description="state at last follow-up against presentation")
+    complications_reported: bool = Field(False, description=(
+        "(v1.1) true where the report names a complication or says none occurred; false where it is "
+        "silent (no evidence: silence has none). The denominator of a complication rate"))
+    diagnosis: Optional[Diagnosis] = Field(None, description="(v1.1) the lesion treated")
 
 
 FIELDS: tuple[str, ...] = tuple(CaseFields.model_fields)
+# the fields schema v1.1 added: scored apart from the v1 micro figure
+V1_1_FIELDS: tuple[str, ...] = ("complications_reported", "diagnosis")
 LIST_FIELDS: tuple[str, ...] = tuple(n for n, f in CaseFields.model_fields.items()
                                      if getattr(f.annotation, "__origin__", None) is list)
 

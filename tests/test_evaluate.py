@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from nlp import evaluate as ev
 from nlp.cli import app
-from nlp.schema import FIELDS
+from nlp.evaluate import FIELDS
 from shared_corpus import shared_path  # ../shared beside the repository: skip where absent, else fail
 
 V11 = list(ev.FIELDS_V11)

@@ -15,8 +15,8 @@ def test_committed_json_schema_is_current():
 
 def test_fields_follow_the_contract_order():
     assert FIELDS[:3] == ("age_years", "sex", "levels")
-    assert FIELDS[-3:] == ("recurrence", "complications", "outcome")
-    assert len(FIELDS) == 20
+    assert FIELDS[-5:] == ("recurrence", "complications", "outcome", "complications_reported", "diagnosis")
+    assert len(FIELDS) == 22
 
 
 def test_combination_joins_codes_in_vocabulary_order():
