@@ -386,6 +386,13 @@ def says_it_reports_a_case(document: Document, views: list[SentenceView]) -> boo
         v.section in ("title", "abstract", "case") and single.search(v.text) for v in views)
 
 
+def tells_one_patient(views: list[SentenceView]) -> bool:
+    """A patient told without an age or sex: a sentence of the case that opens with one ("A
+    patient with a fracture of ... was treated by ...")."""
+    single = rules()["regex"]["patients"]["single_patient"]
+    return any(v.section not in _REVIEW_KINDS and single.search(v.text) for v in views)
+
+
 def pooled_series(views: list[SentenceView]) -> bool:
     """The authors' own series stated by its size ("Eight patients, aged 12 to 56", "38
     patients."): figures about it describe no one patient."""
@@ -410,7 +417,7 @@ def split_cases(document: Document, views: list[SentenceView], candidates: list[
     told = _from_narrative(document, views, candidates)
     if told is not None:
         return told
-    if (describes_a_patient(candidates, views) or says_it_reports_a_case(document, views)) \
-            and not pooled_series(views):
+    if (describes_a_patient(candidates, views) or says_it_reports_a_case(document, views)
+            or tells_one_patient(views)) and not pooled_series(views):
         return CaseSplit([CaseSegment(1, 1, narrative=list(candidates))])
     return CaseSplit([])

@@ -12,17 +12,24 @@ from spacy.tokens import Doc
 
 from nlp.extract.registry import families
 from nlp.ingest.document import Document
+from nlp.patterns import load_patterns
 from nlp.train.model_extractor import MODEL_COMPONENT
 
 
 @Language.component("caseminer_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headings, table rows and list items stand alone.
+    """A line break ends a sentence: headings, table rows and list items stand alone; so does a
+    patient's label run on into the text.
     (Set through the array: one ``is_sent_start`` at a time rescans the doc each time.)"""
     starts = doc.to_array([SENT_START])
     for token in doc[:-1]:
         if "\n" in token.text:
             starts[token.i + 1] = 1
+    # a patient's label opens a sentence even where the text runs on ("... was done Case 2: ...")
+    for m in load_patterns("series")["regex"]["patients"]["case_label_cs"].finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and span.start > 0:
+            starts[span.start] = 1
     doc.from_array([SENT_START], starts)
     return doc
 

@@ -222,3 +222,33 @@ def test_each_clause_names_its_own_patient():
     records = extract_records(build_pipeline(), read_text(text.encode(), "series"))
     assert [[(f.side, f.level) for f in r.feeder_arteries] for r in records] == [
         [("right", "T7")], [("left", "T3"), ("left", "T4")]]
+
+
+def _extracted(text: str, name: str = "report"):
+    from nlp.ingest.text import read_text
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract_records
+    return extract_records(build_pipeline(), read_text(text.encode(), name))
+
+
+def test_a_report_calling_itself_a_case_report_of_a_patient_keeps_the_patient():
+    records = _extracted("This is a case report of a 58-year-old woman with a painful T11 hemangioma that was "
+                       "treated by vertebroplasty.")
+    assert [(r.age_years, r.sex) for r in records] == [(58, "female")]
+
+
+def test_a_patient_told_without_age_or_sex_is_a_patient():
+    records = _extracted("A patient with a painful L3 hemangioma was treated by percutaneous vertebroplasty. "
+                       "Three months later the pain had resolved.")
+    assert len(records) == 1 and records[0].treatments == ["vertebroplasty"]
+
+
+def test_a_series_in_pooled_figures_stays_without_a_patient():
+    assert _extracted("From 2001 to 2019 we collected nine cases of vertebral hemangioma at our centre. The median "
+                    "age was 52 years. One patient with a cervical lesion was treated by embolization.") == []
+
+
+def test_a_case_label_run_on_into_the_text_opens_its_patient():
+    records = _extracted("Case 1: 52 yr old woman with back pain; vertebroplasty of T9 was done "
+                       "Case 2: 61 year old man with an L2 hemangioma treated by embolization.")
+    assert [(r.age_years, r.sex) for r in records] == [(52, "female"), (61, "male")]
