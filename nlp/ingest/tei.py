@@ -10,7 +10,8 @@ from lxml import etree
 from nlp.ingest.builder import TextBuilder
 from nlp.ingest.document import Document, ReadError
 from nlp.ingest.kinds import heading_kind, lead_kind, named_kind
-from nlp.ingest.xmltools import Floats, child, children, inline_text, join_caption, local_name, table_block
+from nlp.ingest.table_text import SourceCell, SourceRow, SourceTable
+from nlp.ingest.xmltools import Floats, child, children, inline_text, join_caption, local_name
 
 TEI = "http://www.tei-c.org/ns/1.0"
 _NS = {"t": TEI}
@@ -38,7 +39,7 @@ def read_tei(root: etree._Element, doc_id: str) -> Document:
     if not text:
         raise ReadError("TEI document has no title, abstract or body text")
     metadata = {"format": "tei", **_metadata(header)}
-    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata)
+    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata, tables=builder.tables)
 
 
 def _write_abstract(builder: TextBuilder, abstract: etree._Element) -> None:
@@ -116,11 +117,17 @@ def _write_figure(builder: TextBuilder, figure: etree._Element) -> None:
     label = inline_text(child(figure, "label"))
     if not name and label:
         name = f"{'Table' if is_table else 'Figure'} {label}"
-    caption = join_caption([name, inline_text(child(figure, "figDesc"), cite=_CITE)])
-    table = child(figure, "table")
-    rows = [[inline_text(cell) for cell in children(row, "cell")] for row in children(table, "row")]
-    builder.block(table_block(caption, rows))
-    builder.block(inline_text(child(figure, "note")))
+    description = inline_text(child(figure, "figDesc"), cite=_CITE)
+    rows = [SourceRow([SourceCell(inline_text(cell), _span(cell, "rows"), _span(cell, "cols"))
+                       for cell in children(row, "cell")], header=row.get("role") == "label")
+            for row in children(child(figure, "table"), "row")]
+    builder.table(SourceTable(rows, caption=join_caption([name, description]),
+                              footnotes=[inline_text(child(figure, "note"))]))
+
+
+def _span(cell: etree._Element, attribute: str) -> int:
+    value = (cell.get(attribute) or "").strip()
+    return int(value) if value.isdigit() else 1
 
 
 def _metadata(header: Optional[etree._Element]) -> dict[str, str]:
