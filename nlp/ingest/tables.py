@@ -24,9 +24,10 @@ _SENTENCE_BREAK = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
 _SHORT_CELL = 40  # the median piece of a line of an aligned table is no longer
 _NUMBERISH = re.compile(r"[\d\s.,:;/+\-–±%<>=()]*\d[\d\s.,:;/+\-–±%<>=()]*")
 # Notes under a table: a mark ("a ", "*", "†"), "Abbreviations:", "Note:", or a legend that
-# opens with an abbreviation and its meaning ("VAS, visual analogue scale; ...").
-_NOTE = re.compile(r"^(?:[*†‡§¶#]|[a-z]\s|\(?[a-z]\)\s|abbreviations?\b|notes?\b|[A-Za-z][\w./-]{0,15}[,:=]\s)",
-                   re.IGNORECASE)
+# opens with an abbreviation and its meaning ("VAS, visual analogue scale; ...", "Tx, treatment").
+NOTE = re.compile(r"^(?:[*†‡§¶#]|[a-z]\s|\(?[a-z]\)\s|[Aa]bbreviations?\b|[Nn]otes?\b"
+                  r"|(?:[A-Za-z0-9./-]*[A-Z][A-Za-z0-9./-]*[A-Z][A-Za-z0-9./-]*|[A-Z][a-z]{0,2}\.?) ?[,:=]\s)")
+_LONGEST_ROW = 2000  # a longer line is prose (or a hostile file), never a row to split
 _MIN_ROWS = {"pipe": 2, "tab": 2, "aligned": 3}
 
 
@@ -67,7 +68,7 @@ def _lines(text: str) -> list[_Line]:
 
 def _layout(line: str) -> Optional[str]:
     stripped = line.strip()
-    if not stripped:
+    if not stripped or len(stripped) > _LONGEST_ROW:
         return None
     if _PIPE_RULE.match(line) or _GRID_RULE.match(line) or (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1) \
             or " | " in stripped:
@@ -203,7 +204,7 @@ def _notes(lines: list[_Line], after: int) -> tuple[TextSpan, ...]:
     notes = []
     for line in lines[after:]:
         stripped = line.text.strip()
-        if not stripped or not _NOTE.match(stripped):
+        if not stripped or not NOTE.match(stripped):
             break
         start = line.start + len(line.text) - len(line.text.lstrip())
         notes.append(TextSpan(stripped, start, start + len(stripped)))
