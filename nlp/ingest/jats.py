@@ -72,8 +72,14 @@ class _Body:
             with self._builder.section("", kind):
                 for item in lead:
                     self.item(item, kind)
+        # Top-level sections: one whose title names no kind takes the kind of the one before
+        # ("Treatment" after "Case presentation"), as a heading does in plain text.
+        previous: Optional[str] = None
         for item in items[len(lead):]:
-            self.item(item, None)
+            if local_name(item) == "sec" and _title(child(item, "title")):
+                previous = self.section(item, None, previous)
+            else:
+                self.item(item, None)
 
     def container(self, element: etree._Element, kind: Optional[str]) -> None:
         for item in element:
@@ -97,16 +103,19 @@ class _Body:
         else:  # disp-formula, preformat, verse-group, ...: their text as a block
             self._builder.block(_inline(item))
 
-    def section(self, sec: etree._Element, context: Optional[str]) -> None:
+    def section(self, sec: etree._Element, context: Optional[str], previous: Optional[str] = None) -> Optional[str]:
+        """Write a section; its kind (None for an untitled one, which is part of its parent)."""
         title = _title(child(sec, "title"))
-        if not title:  # an untitled sec is part of its parent
+        if not title:
             self.container(sec, context)
-            return
+            return None
         heading = " ".join(filter(None, (inline_text(child(sec, "label")), title)))
         typed = _SEC_TYPE_KINDS.get((sec.get("sec-type") or "").lower())
-        kind = named_kind(title) or typed or heading_kind(title, context)
+        numbered = bool(inline_text(child(sec, "label")))  # "3 Surgery" takes after nothing, as in plain text
+        kind = named_kind(title) or typed or heading_kind(title, context or (None if numbered else previous))
         with self._builder.section(title, kind, heading=heading):
             self.container(sec, kind)
+        return kind
 
     def paragraph(self, p: etree._Element) -> None:
         inner: list[etree._Element] = []

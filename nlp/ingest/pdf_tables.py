@@ -235,7 +235,10 @@ def with_captions(flow: list[Item]) -> list[Item]:
             i += 1
             continue
         label, caption = _take_caption(out)
-        notes, i = _take_notes(flow, i + 1)
+        i += 1
+        if not label:  # LaTeX sets the caption under the table
+            label, caption, i = _caption_below(flow, i)
+        notes, i = _take_notes(flow, i)
         out.append(SourceTable(item.rows, label, caption, notes))
     return out
 
@@ -254,6 +257,18 @@ def _take_caption(before: list[Item]) -> tuple[str, str]:
             label, caption = split_label(text)
             return label, caption
     return "", ""
+
+
+def _caption_below(flow: list[Item], at: int) -> tuple[str, str, int]:
+    """A "Table N" caption right under a table (with the lines it runs on to), and where it ends."""
+    if at >= len(flow) or not isinstance(flow[at], str) or not split_label(flow[at])[0]:
+        return "", "", at
+    text = flow[at]
+    at += 1
+    while at < len(flow) and isinstance(flow[at], str) and not _SENTENCE_END.search(text):
+        text = join_lines(text, flow[at])
+        at += 1
+    return (*split_label(text), at)
 
 
 def _take_notes(flow: list[Item], at: int) -> tuple[list[str], int]:

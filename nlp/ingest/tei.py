@@ -66,13 +66,19 @@ def _write_body(builder: TextBuilder, body: etree._Element) -> None:
                 _write_division_content(builder, div, floats)
     # GROBID writes divisions flat; "2.1" under "2" is rebuilt from the head numbers.
     open_divs: list[tuple[tuple[str, ...], str, ExitStack]] = []  # (number, kind, its open section)
+    previous: Optional[str] = None  # the kind of the last top-level division
     for div in divs[first_titled:]:
         head, title = child(div, "head"), _head(div)
         if title:
             number = tuple(part for part in (head.get("n") or "").split(".") if part)
             while open_divs and not _holds(open_divs[-1][0], number):
                 open_divs.pop()[2].close()
-            kind = named_kind(title) or heading_kind(title, open_divs[-1][1] if open_divs else None)
+            # A title naming no kind takes its parent's kind; an unnumbered one at the top takes the
+            # kind before it, as a heading does in plain text.
+            context = open_divs[-1][1] if open_divs else (None if number else previous)
+            kind = named_kind(title) or heading_kind(title, context)
+            if not open_divs:
+                previous = kind
             stack = ExitStack()
             stack.enter_context(builder.section(title, kind, heading=" ".join(filter(None, (head.get("n"), title)))))
             open_divs.append((number, kind, stack))
