@@ -128,7 +128,10 @@ def group_lines(words: Sequence[Word]) -> list[Line]:
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
         middle = (word.top + word.bottom) / 2
-        line = next((ln for ln in reversed(lines[-3:]) if ln.top <= middle <= ln.bottom), None)
+        # Same height as the line's first word: font boxes of tightly set lines overlap.
+        line = next((ln for ln in reversed(lines[-3:])
+                     if abs((ln.words[0].top + ln.words[0].bottom) / 2 - middle) <= 0.35 * (word.bottom - word.top)),
+                    None)
         if line is None:
             lines.append(Line(word.x0, word.x1, word.top, word.bottom, [word]))
         else:
