@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Optional
 
 from nlp.ingest.document import Cell, Row, Table, TextSpan
 
