@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
-from nlp.ingest.document import Section
+from nlp.ingest.document import Section, Table, TextSpan
+from nlp.ingest.table_text import SourceTable, write_table
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -31,12 +32,13 @@ class TextBuilder:
         self._spans: list[_Span] = []
         self._starting: list[_Span] = []
         self._ending: list[_Span] = []
+        self.tables: list[Table] = []
 
-    def block(self, text: str) -> None:
-        """Append one block; blank ones are dropped."""
+    def block(self, text: str) -> Optional[int]:
+        """Append one block; blank ones are dropped. Where it starts in the text (None if dropped)."""
         text = text.strip()
         if not text:
-            return
+            return None
         if self._size:
             self._write(BLOCK_SEPARATOR)
         for span in self._ending:
@@ -46,6 +48,23 @@ class TextBuilder:
         self._ending.clear()
         self._starting.clear()
         self._write(text)
+        return self._size - len(text)
+
+    def table(self, source: SourceTable) -> None:
+        """Append a table: its caption and rows as one block, then each footnote as a block."""
+        written = write_table(source)
+        lead = len(written.text) - len(written.text.lstrip())
+        start = self.block(written.text)
+        if start is None:
+            return
+        table = written.table.moved(start - lead, start, self._size)
+        notes = []
+        for note in source.footnotes:
+            at = self.block(note)
+            if at is not None:
+                notes.append(TextSpan(note.strip(), at, self._size))
+        if table.rows:
+            self.tables.append(replace(table, footnotes=tuple(notes)))
 
     @contextmanager
     def section(self, title: str, kind: str, heading: Optional[str] = None) -> Iterator[None]:

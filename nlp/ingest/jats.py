@@ -9,7 +9,8 @@ from lxml import etree
 from nlp.ingest.builder import TextBuilder
 from nlp.ingest.document import Document, ReadError
 from nlp.ingest.kinds import heading_kind, lead_kind, named_kind
-from nlp.ingest.xmltools import Floats, child, children, inline_text, join_caption, local_name, table_block
+from nlp.ingest.table_text import SourceCell, SourceRow, SourceTable
+from nlp.ingest.xmltools import Floats, child, children, inline_text, join_caption, local_name
 
 _CITE = ("xref",)
 _FLOAT_NAMES = ("fig", "table-wrap", "fig-group", "table-wrap-group", "boxed-text")
@@ -49,7 +50,7 @@ def read_jats(root: etree._Element, doc_id: str) -> Document:
     if not text:
         raise ReadError("JATS article has no title, abstract or body text")
     metadata = {"format": "jats", **_metadata(root, meta)}
-    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata)
+    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata, tables=builder.tables)
 
 
 class _Body:
@@ -71,8 +72,14 @@ class _Body:
             with self._builder.section("", kind):
                 for item in lead:
                     self.item(item, kind)
+        # Top-level sections: one whose title names no kind takes the kind of the one before
+        # ("Treatment" after "Case presentation"), as a heading does in plain text.
+        previous: Optional[str] = None
         for item in items[len(lead):]:
-            self.item(item, None)
+            if local_name(item) == "sec" and _title(child(item, "title")):
+                previous = self.section(item, None, previous)
+            else:
+                self.item(item, None)
 
     def container(self, element: etree._Element, kind: Optional[str]) -> None:
         for item in element:
@@ -96,16 +103,19 @@ class _Body:
         else:  # disp-formula, preformat, verse-group, ...: their text as a block
             self._builder.block(_inline(item))
 
-    def section(self, sec: etree._Element, context: Optional[str]) -> None:
+    def section(self, sec: etree._Element, context: Optional[str], previous: Optional[str] = None) -> Optional[str]:
+        """Write a section; its kind (None for an untitled one, which is part of its parent)."""
         title = _title(child(sec, "title"))
-        if not title:  # an untitled sec is part of its parent
+        if not title:
             self.container(sec, context)
-            return
+            return None
         heading = " ".join(filter(None, (inline_text(child(sec, "label")), title)))
         typed = _SEC_TYPE_KINDS.get((sec.get("sec-type") or "").lower())
-        kind = named_kind(title) or typed or heading_kind(title, context)
+        numbered = bool(inline_text(child(sec, "label")))  # "3 Surgery" takes after nothing, as in plain text
+        kind = named_kind(title) or typed or heading_kind(title, context or (None if numbered else previous))
         with self._builder.section(title, kind, heading=heading):
             self.container(sec, kind)
+        return kind
 
     def paragraph(self, p: etree._Element) -> None:
         inner: list[etree._Element] = []
@@ -124,12 +134,9 @@ class _Body:
         if name == "fig":
             self._builder.block(_caption(element, "Figure"))
             return
-        rows = [[_inline(cell) for cell in tr if local_name(cell) in ("td", "th")]
-                for tr in _table_rows(element)]
-        self._builder.block(table_block(_caption(element, "Table"), rows))
-        for foot in element.iter("table-wrap-foot"):
-            for note in foot:
-                self._builder.block(_inline(note))
+        notes = [_inline(note) for foot in element.iter("table-wrap-foot") for note in foot]
+        label, caption = _label_and_caption(element, "Table")
+        self._builder.table(SourceTable(_table_rows(element), label, caption, notes))
 
 
 def _inline(element: Optional[etree._Element]) -> str:
@@ -142,22 +149,38 @@ def _title(element: Optional[etree._Element]) -> str:
 
 def _caption(element: etree._Element, noun: str) -> str:
     """ "Figure 1. Title. Text" from a float's label and caption."""
+    return join_caption(_label_and_caption(element, noun))
+
+
+def _label_and_caption(element: etree._Element, noun: str) -> tuple[str, str]:
+    """("Figure 1", "Title. Text"): a bare label "1" gets its noun."""
     label = inline_text(child(element, "label"))
     if label and noun and re.fullmatch(r"[\dA-Za-z]{1,4}[.:]?", label):
-        label = f"{noun} {label}"  # a bare "1" is "Figure 1"
+        label = f"{noun} {label}"
     caption = child(element, "caption")
-    parts = [_inline(child(caption, "title"))] + [_inline(p) for p in children(caption, "p")]
-    return join_caption([label, *parts])
+    return label, join_caption([_inline(child(caption, "title"))] + [_inline(p) for p in children(caption, "p")])
 
 
-def _table_rows(table_wrap: etree._Element) -> list[etree._Element]:
-    """Header rows first, then body and foot rows, over every table in the wrap."""
-    rows: list[etree._Element] = []
+def _table_rows(table_wrap: etree._Element) -> list[SourceRow]:
+    """Header rows first, then body and foot rows, over every table in the wrap.
+
+    A row is a header row in ``<thead>``, or when all its cells are ``<th>``.
+    """
+    rows: list[SourceRow] = []
     for table in table_wrap.iter("table"):
         head = [tr for section in children(table, "thead") for tr in children(section, "tr")]
         rest = [tr for tr in table.iter("tr") if tr not in head]
-        rows += head + rest
+        for tr in head + rest:
+            cells = [cell for cell in tr if local_name(cell) in ("td", "th")]
+            header = tr in head or bool(cells) and all(local_name(cell) == "th" for cell in cells)
+            rows.append(SourceRow([SourceCell(_inline(cell), _span(cell, "rowspan"), _span(cell, "colspan"))
+                                   for cell in cells], header))
     return rows
+
+
+def _span(cell: etree._Element, attribute: str) -> int:
+    value = (cell.get(attribute) or "").strip()
+    return int(value) if value.isdigit() else 1
 
 
 def _metadata(root: etree._Element, meta: Optional[etree._Element]) -> dict[str, str]:

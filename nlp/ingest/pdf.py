@@ -1,47 +1,115 @@
-"""PDF text layer (pypdf): page furniture dropped, lines rejoined into paragraphs."""
+"""PDF text layer: page geometry (pdfium), tables found on it, page furniture dropped, lines
+rejoined into paragraphs.
+
+pypdf checks the file first (header, encryption, page count against ``--max-pages``, document
+title); pdfium then gives every word with its box, which is what columns and tables are read
+from (pdfplumber's own reading of a page costs about ten times as much: benchmarks/results.md).
+"""
 from __future__ import annotations
 
 import io
 import re
 from collections import Counter
 from statistics import median
-from typing import Optional
+from typing import Optional, Union
 
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from nlp.ingest.builder import TextBuilder
 from nlp.ingest.document import Document, ReadError
+from nlp.ingest.pdf_layout import Line, group_lines, join_lines, page_words, reading_order
+from nlp.ingest.pdf_tables import Item, PageTable, join_across_pages, ruled_tables, unruled_tables, with_captions
 from nlp.ingest.sections import line_heading, sections_from_headings
+from nlp.ingest.table_text import SourceTable
 
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
-# Glyphs a font maps to no character come out as control codes ("p1 \x00! p2"): no text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+__all__ = ["drop_page_furniture", "join_lines", "paragraphs", "read_pdf"]
+
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
 _CAPTION = re.compile(r"(?:Fig\.?|Figure|Table)\s*\d+[.:]?\s", re.IGNORECASE)
 _BULLET = re.compile(r"[•▪◦\uf0b7\u2022]\s")
 _PARAGRAPH_END = re.compile(r"""[.!?:]["'”’)\]]?$""")
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)]")
-# Prefixes that keep their hyphen when a compound breaks at the line end ("self-\nexpanding").
-_KEEP_HYPHEN = frozenset({"self", "non", "well", "ill", "half", "cross", "all"})
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running heads or feet
+
+Block = Union[str, SourceTable]
 
 
 def read_pdf(data: bytes, doc_id: str, max_pages: Optional[int] = None) -> Document:
     """A Document from the text layer of a PDF; one of more than ``max_pages`` pages is refused unread."""
     reader = _open(data, max_pages)
-    pages = [_page_lines(_extract(reader, index)) for index in range(len(reader.pages))]
+    pages = _read_pages(data, len(reader.pages))
     if not any(pages):
         raise ReadError("PDF has no text layer")
-    lines = [line for page in drop_page_furniture(pages) for line in page]
-    text = "\n\n".join(paragraphs(lines))
+    flow = with_captions(join_across_pages([item for page in drop_page_furniture(pages) for item in page]))
+    builder = TextBuilder()
+    for block in paragraphs(flow):
+        if isinstance(block, SourceTable):
+            builder.table(block)
+        else:
+            builder.block(block)
+    text, _ = builder.build()
     info_title = _info_title(reader)
     sections = sections_from_headings(text, title=info_title)
-    title = info_title or next((s.title for s in sections if s.kind == "title"), "") or lines[0]
+    first_line = next((item for item in flow if isinstance(item, str)), "")
+    title = info_title or next((s.title for s in sections if s.kind == "title"), "") or first_line
     metadata = {"format": "pdf", "pages": str(len(pages))}
     doi = _DOI.search(text[:5000])
     if doi:
         metadata["doi"] = doi.group(0)
-    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata)
+    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata, tables=builder.tables)
+
+
+def _read_pages(data: bytes, count: int) -> list[list[Item]]:
+    """Each page's lines (as text) and tables, in reading order."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise ReadError(f"not a valid PDF: {str(error).splitlines()[0] if str(error) else 'unreadable'}") from None
+    try:
+        pages = []
+        for index in range(min(count, len(document))):
+            try:
+                page = document[index]
+                pages.append(_page_items(page))
+                page.close()
+            except pdfium.PdfiumError:  # a broken page: say which rather than pdfium's internals
+                raise ReadError(f"not a valid PDF: cannot extract the text of page {index + 1}") from None
+        return pages
+    finally:
+        document.close()
+
+
+def _page_items(page: pdfium.PdfPage) -> list[Item]:
+    words = page_words(page)
+    if not words:
+        return []
+    ruled = ruled_tables(page, words)
+    taken = {id(word) for table in ruled for word in table.words}
+    lines = group_lines([word for word in words if id(word) not in taken])
+    items: list[Item] = []
+    run: list[Line] = []
+    for item in reading_order(lines, ruled, page.get_width()) + [None]:
+        if isinstance(item, Line):
+            run.append(item)
+            continue
+        items += _with_unruled_tables(run)
+        run = []
+        if isinstance(item, PageTable):
+            items.append(item)
+    return items
+
+
+def _with_unruled_tables(lines: list[Line]) -> list[Item]:
+    """The lines as text, but for the runs of them that make a table."""
+    items: list[Item] = []
+    done = 0
+    for first, end, table in unruled_tables(lines):
+        items += [line.text for line in lines[done:first]]
+        items.append(table)
+        done = end
+    return items + [line.text for line in lines[done:]]
 
 
 def _open(data: bytes, max_pages: Optional[int] = None) -> PdfReader:
@@ -74,18 +142,6 @@ def _claimed_pages(reader: PdfReader) -> int:
         return 0
 
 
-def _extract(reader: PdfReader, index: int) -> str:
-    try:
-        return reader.pages[index].extract_text() or ""
-    except Exception:  # a broken page or content stream: say which page rather than pypdf's internals
-        raise ReadError(f"not a valid PDF: cannot extract the text of page {index + 1}") from None
-
-
-def _page_lines(page_text: str) -> list[str]:
-    lines = (_CONTROL.sub("", line).translate(_LIGATURES).strip() for line in page_text.splitlines())
-    return [line for line in lines if line]
-
-
 def _info_title(reader: PdfReader) -> str:
     """The document-information title, unless it is empty or a file name ("Microsoft Word - x.docx")."""
     try:
@@ -98,50 +154,62 @@ def _info_title(reader: PdfReader) -> str:
     return title
 
 
-def drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Pages without running heads/feet (edge lines repeated on many pages) and page numbers."""
-    def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line).lower()
+def drop_page_furniture(pages: list[list[Item]]) -> list[list[Item]]:
+    """Pages without running heads/feet (edge lines repeated on many pages) and page numbers;
+    tables are never furniture."""
+    def key(line: Item) -> Optional[str]:
+        return re.sub(r"\d+", "#", line).lower() if isinstance(line, str) else None
 
-    seen: Counter[str] = Counter()
+    seen: Counter[Optional[str]] = Counter()
     for page in pages:
-        seen.update({key(line) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
+        seen.update({key(line) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]} - {None})
     repeated = {k for k, n in seen.items() if n >= 2 and n >= len(pages) / 2}
     cleaned = []
     for page in pages:
         edges = set(range(min(_EDGE_LINES, len(page)))) | set(range(max(len(page) - _EDGE_LINES, 0), len(page)))
         ends = {0, len(page) - 1}
         cleaned.append([line for i, line in enumerate(page)
-                        if not (i in edges and key(line) in repeated)
-                        and not (i in ends and _PAGE_NUMBER.fullmatch(line))])
+                        if not isinstance(line, str)
+                        or not (i in edges and key(line) in repeated or i in ends and _PAGE_NUMBER.fullmatch(line))])
     return cleaned
 
 
-def paragraphs(lines: list[str]) -> list[str]:
-    """Lines rejoined into paragraphs, hyphenation repaired; headings and captions stand alone.
+def paragraphs(items: list[Block]) -> list[Block]:
+    """Lines rejoined into paragraphs, hyphenation repaired; headings, captions and tables stand alone.
 
     Front matter (title, authors, affiliations: the lines before the first heading on the first
     page) keeps one line per line. A paragraph ends at a short line closing a sentence.
     """
-    if not lines:
+    if not items:
         return []
-    typical = median([len(line) for line in lines if len(line) >= 20] or [60])
-    headings = [line_heading(line, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
-                is not None for i, line in enumerate(lines)]
-    front = _front_matter_length(headings)
-    blocks: list[str] = ["\n".join(lines[:front])] if front else []
+    typical = median([len(line) for line in items if isinstance(line, str) and len(line) >= 20] or [60])
+
+    def line_at(i: int) -> Optional[str]:
+        return items[i] if 0 <= i < len(items) and isinstance(items[i], str) else None
+
+    headings = [isinstance(line, str) and line_heading(line, line_at(i - 1), line_at(i + 1)) is not None
+                for i, line in enumerate(items)]
+    first_table = next((i for i, item in enumerate(items) if not isinstance(item, str)), len(items))
+    front = min(_front_matter_length(headings), first_table)
+    blocks: list[Block] = ["\n".join(items[:front])] if front else []  # type: ignore[arg-type]
     current: Optional[str] = None
-    for i in range(front, len(lines)):
-        line = lines[i]
+    for i in range(front, len(items)):
+        line = items[i]
+        previous = line_at(i - 1)
+        if not isinstance(line, str):
+            blocks += [current, line] if current is not None else [line]
+            current = None
+            continue
         starts = (current is None or headings[i] or headings[i - 1] or _CAPTION.match(line) or _BULLET.match(line)
-                  or (_PARAGRAPH_END.search(lines[i - 1]) and len(lines[i - 1]) < 0.8 * typical))
+                  or (previous is not None and _PARAGRAPH_END.search(previous) and len(previous) < 0.8 * typical))
         if starts:
             if current is not None:
                 blocks.append(current)
             current = line
         else:
             current = join_lines(current, line)
-    blocks.append(current)
+    if current is not None:
+        blocks.append(current)
     return blocks
 
 
@@ -149,13 +217,3 @@ def _front_matter_length(headings: list[bool]) -> int:
     """Lines before the first heading, when it comes early enough to be after a title page head."""
     first = next((i for i, is_heading in enumerate(headings) if is_heading), None)
     return first if first is not None and first <= 40 else 0
-
-
-def join_lines(left: str, right: str) -> str:
-    """Two wrapped lines as one: "vertebro-" + "plasty" -> "vertebroplasty"; "self-" + "expanding" keeps it."""
-    if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
-        word = left.rsplit(" ", 1)[-1][:-1]
-        broken_word = (right[:1].islower() and "-" not in word and not re.search(r"\d", word)
-                       and word.lower() not in _KEEP_HYPHEN)
-        return left[:-1] + right if broken_word else left + right
-    return f"{left} {right}"

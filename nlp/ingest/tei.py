@@ -10,7 +10,8 @@ from lxml import etree
 from nlp.ingest.builder import TextBuilder
 from nlp.ingest.document import Document, ReadError
 from nlp.ingest.kinds import heading_kind, lead_kind, named_kind
-from nlp.ingest.xmltools import Floats, child, children, inline_text, join_caption, local_name, table_block
+from nlp.ingest.table_text import SourceCell, SourceRow, SourceTable
+from nlp.ingest.xmltools import Floats, child, children, inline_text, join_caption, local_name
 
 TEI = "http://www.tei-c.org/ns/1.0"
 _NS = {"t": TEI}
@@ -38,7 +39,7 @@ def read_tei(root: etree._Element, doc_id: str) -> Document:
     if not text:
         raise ReadError("TEI document has no title, abstract or body text")
     metadata = {"format": "tei", **_metadata(header)}
-    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata)
+    return Document(id=doc_id, text=text, title=title, sections=sections, metadata=metadata, tables=builder.tables)
 
 
 def _write_abstract(builder: TextBuilder, abstract: etree._Element) -> None:
@@ -65,13 +66,19 @@ def _write_body(builder: TextBuilder, body: etree._Element) -> None:
                 _write_division_content(builder, div, floats)
     # GROBID writes divisions flat; "2.1" under "2" is rebuilt from the head numbers.
     open_divs: list[tuple[tuple[str, ...], str, ExitStack]] = []  # (number, kind, its open section)
+    previous: Optional[str] = None  # the kind of the last top-level division
     for div in divs[first_titled:]:
         head, title = child(div, "head"), _head(div)
         if title:
             number = tuple(part for part in (head.get("n") or "").split(".") if part)
             while open_divs and not _holds(open_divs[-1][0], number):
                 open_divs.pop()[2].close()
-            kind = named_kind(title) or heading_kind(title, open_divs[-1][1] if open_divs else None)
+            # A title naming no kind takes its parent's kind; an unnumbered one at the top takes the
+            # kind before it, as a heading does in plain text.
+            context = open_divs[-1][1] if open_divs else (None if number else previous)
+            kind = named_kind(title) or heading_kind(title, context)
+            if not open_divs:
+                previous = kind
             stack = ExitStack()
             stack.enter_context(builder.section(title, kind, heading=" ".join(filter(None, (head.get("n"), title)))))
             open_divs.append((number, kind, stack))
@@ -116,11 +123,17 @@ def _write_figure(builder: TextBuilder, figure: etree._Element) -> None:
     label = inline_text(child(figure, "label"))
     if not name and label:
         name = f"{'Table' if is_table else 'Figure'} {label}"
-    caption = join_caption([name, inline_text(child(figure, "figDesc"), cite=_CITE)])
-    table = child(figure, "table")
-    rows = [[inline_text(cell) for cell in children(row, "cell")] for row in children(table, "row")]
-    builder.block(table_block(caption, rows))
-    builder.block(inline_text(child(figure, "note")))
+    description = inline_text(child(figure, "figDesc"), cite=_CITE)
+    rows = [SourceRow([SourceCell(inline_text(cell), _span(cell, "rows"), _span(cell, "cols"))
+                       for cell in children(row, "cell")], header=row.get("role") == "label")
+            for row in children(child(figure, "table"), "row")]
+    builder.table(SourceTable(rows, caption=join_caption([name, description]),
+                              footnotes=[inline_text(child(figure, "note"))]))
+
+
+def _span(cell: etree._Element, attribute: str) -> int:
+    value = (cell.get(attribute) or "").strip()
+    return int(value) if value.isdigit() else 1
 
 
 def _metadata(header: Optional[etree._Element]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from charset_normalizer import from_bytes
 
 from nlp.ingest.document import Document, ReadError
 from nlp.ingest.sections import sections_from_headings
+from nlp.ingest.tables import find_text_tables
 
 # Longest BOM first: the UTF-32-LE BOM begins with the UTF-16-LE one.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -74,4 +75,4 @@ def read_text(data: bytes, doc_id: str) -> Document:
     sections = sections_from_headings(text)
     title = next((s.title for s in sections if s.kind == "title"), "")
     return Document(id=doc_id, text=text, title=title, sections=sections,
-                    metadata={"format": "text", "encoding": encoding})
+                    metadata={"format": "text", "encoding": encoding}, tables=find_text_tables(text))

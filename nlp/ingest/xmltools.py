@@ -125,13 +125,6 @@ def join_caption(parts: Iterable[str]) -> str:
     return text
 
 
-def table_block(caption: str, rows: list[list[str]]) -> str:
-    """A table as text: its caption line, then one line per row with cells joined by " | "."""
-    lines = [caption] if caption else []
-    lines.extend(" | ".join(cells) for cells in rows if any(cells))
-    return "\n".join(lines)
-
-
 class Floats:
     """Figures and tables kept apart from the text flow, placed after the paragraph citing them first."""
 
