@@ -21,7 +21,7 @@ from nlp.extract.registry import patient_fields
 from nlp.ingest.document import Document
 from nlp.schema import FIELDS
 from nlp.series.cells import read_cell
-from nlp.series.detect import Grid, grids
+from nlp.series.detect import Grid, document_grids
 from nlp.series.headers import headerless_column, read_column
 from nlp.series.legend import Legend, line_before, read_legend, strip_marks
 from nlp.series.rules import rules
@@ -53,7 +53,7 @@ def case_tables(document: Document, abbreviations: dict[str, str]) -> list[CaseT
     """The tables of patients in the document, in text order."""
     rx = rules()["regex"]
     found = []
-    for grid in grids(document.text, rx["list_row"]):
+    for grid in document_grids(document, rx["list_row"]):
         section = document.section_at(grid.start)
         if section is not None and section.kind in _FOREIGN_SECTIONS:
             continue
@@ -89,7 +89,7 @@ def _shape(grid: Grid, lines: list[list[Cell]], above: str, abbreviations: dict[
         columns = _list_columns(above, lines, abbreviations)
         numbers = [_number(label.text, rx["row_number"]) for label in grid.labels]
         return columns, [[line] for line in lines], numbers
-    header, body = _header(lines)
+    header, body = _marked_header(lines, grid.header_lines) if grid.header_lines else _header(lines)
     if _transposed(header, body):
         return _transpose(header, body, abbreviations)
     columns = [read_column(c.text, abbreviations) for c in header]
@@ -141,6 +141,14 @@ def _header(lines: list[list[Cell]]) -> tuple[list[Cell], list[list[Cell]]]:
             break
         k += 1
     return header, lines[k:]
+
+
+def _marked_header(lines: list[list[Cell]], count: int) -> tuple[list[Cell], list[list[Cell]]]:
+    """The header lines a reader marked, joined column by column ("VAS" over "pre")."""
+    header = list(lines[0])
+    for line in lines[1:count]:
+        header = [_join(a, b) for a, b in zip(header, line)]
+    return header, lines[count:]
 
 
 def _join(a: Cell, b: Cell) -> Cell:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from nlp.extract.cells import Cell
+from nlp.ingest.document import Document, Table
 
 _PIPE_RULE = re.compile(r"^\s*[|+]?(?:\s*:?[-=]{2,}:?\s*[|+])+\s*(?::?[-=]{2,}:?\s*)?[|+]?\s*$")
 _ALIGNED_GAP = re.compile(r"\S {2,}(?=\S)")
@@ -23,11 +24,12 @@ _SENTENCE_BREAK = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
 @dataclass
 class Grid:
     """Lines of cells as laid out in the text (not yet header and rows)."""
-    layout: str  # pipe, tab, aligned, list
+    layout: str  # table (found by the reader), pipe, tab, aligned, list
     start: int
     end: int
     lines: list[list[Cell]]
     labels: list[Optional[Cell]] = field(default_factory=list)  # list layout: "Case 1"
+    header_lines: int = 0  # leading lines a reader marked as the header (0: not marked, inferred)
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,22 @@ def _list_row(text: str, line: Line, list_row: re.Pattern) -> tuple[Cell, list[C
     rest = m["rest"].rstrip().rstrip(".;")
     cells = [_cell(text, base + a, base + b) for a, b in split_outside_brackets(rest, ",")]
     return label, cells
+
+
+def table_grid(table: Table) -> Grid:
+    """A table the document's reader found (JATS markup, PDF geometry, a text layout) as a grid."""
+    lines = [[Cell(c.text, c.start, c.end) for c in row.cells] for row in table.rows]
+    marked = next((k for k, row in enumerate(table.rows) if not row.header), len(table.rows))
+    return Grid("table", table.start, table.end, lines, header_lines=marked)
+
+
+def document_grids(document: Document, list_row: re.Pattern) -> list[Grid]:
+    """The document's tables, as its reader found them, and the table-like blocks of its text
+    that no table covers (lists of patients: "Case 1: 71/F, L3, ..."), in text order."""
+    found = [table_grid(t) for t in document.tables]
+    taken = [(g.start, g.end) for g in found]
+    found += [g for g in grids(document.text, list_row) if not any(a < g.end and g.start < b for a, b in taken)]
+    return sorted(found, key=lambda g: g.start)
 
 
 def grids(text: str, list_row: re.Pattern) -> Iterator[Grid]:
