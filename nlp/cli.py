@@ -49,7 +49,7 @@ def extract(
                               resume=resume, engine=engine, scheduler=scheduler, model=model)
     except UsageError as exc:
         fail(str(exc))
-    except KeyboardInterrupt:  # what is written so far is whole (see nlp/run.py)
+    except KeyboardInterrupt:  # what is written so far is whole (see nlp/run/writer.py)
         fail("interrupted", EXIT_INTERRUPTED)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
     kept = f"; {summary.kept} kept from the earlier run" if resume else ""

@@ -3,8 +3,9 @@ import os
 import time
 from pathlib import Path
 
-from nlp import workers
-from nlp.workers import DocResult, WorkerPool
+from nlp.engines import local
+from nlp.engines.local import WorkerPool
+from nlp.job import DocResult
 
 
 def _fake_process_file(nlp, path: Path, max_bytes: int):
@@ -16,7 +17,7 @@ def _fake_process_file(nlp, path: Path, max_bytes: int):
 
 
 def test_crash_and_timeout_fail_one_file_and_the_batch_goes_on(monkeypatch, tmp_path):
-    monkeypatch.setattr(workers, "process_file", _fake_process_file)  # inherited by forked workers
+    monkeypatch.setattr(local, "process_file", _fake_process_file)  # inherited by forked workers
     names = ["a.txt", "crash.txt", "b.txt", "hang.txt", "c.txt"]
     for name in names:
         (tmp_path / name).write_text("x", encoding="utf-8")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from nlp.dataset.csvio import open_atomic, temporary_name
+from nlp.ids import UniqueIds
 from nlp.dataset.rundir import NotARun, check_run, manifest_rows, read_jsonl, text_path
 
 KEPT = ("ok", "no_case")
@@ -71,7 +72,6 @@ def aggregate_runs(runs: list[Path], outdir: Path) -> AggregateSummary:
     """Merge ``runs`` into ``outdir`` (an earlier run there is replaced) and build its tables."""
     from nlp.dataset import remove_outputs
     from nlp.dataset.tables import build_tables
-    from nlp.run import UniqueIds
 
     runs = [check_run(Path(r)) for r in runs]
     outdir = Path(outdir)

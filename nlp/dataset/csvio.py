@@ -13,7 +13,7 @@ import math
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence, TextIO
+from typing import Any, Iterator, Mapping, Sequence, TextIO
 
 LIST_SEPARATOR = "; "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -121,11 +121,6 @@ class CsvWriter(AtomicTable):
         self._writer = csv.writer(self._fh)
         self._writer.writerow(self.columns)
 
-    def write_rows(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        for row in rows:
-            self._writer.writerow([cell(row.get(k)) for k in self.columns])
-            self.rows += 1
-
     def write_frame(self, frame) -> None:
         """The rows of a pandas DataFrame, in the writer's column order."""
         for values in frame[list(self.columns)].itertuples(index=False, name=None):
@@ -134,13 +129,6 @@ class CsvWriter(AtomicTable):
 
     def _finish(self) -> None:
         self._fh.close()
-
-
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
-    """A whole CSV table from rows (mappings); returns the number of rows."""
-    with CsvWriter(path, columns) as writer:
-        writer.write_rows(rows)
-    return writer.rows
 
 
 def write_frame(path: Path, columns: Sequence[str], frame) -> int:

@@ -1,9 +1,10 @@
 """The one CSV writer: formula cells neutralised, numbers kept, files whole or absent."""
 import csv
 
+import pandas as pd
 import pytest
 
-from nlp.dataset.csvio import CsvWriter, format_value, neutralise, unneutralise, write_csv
+from nlp.dataset.csvio import CsvWriter, format_value, neutralise, unneutralise, write_frame
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+cmd", "-cmd", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"])
@@ -19,8 +20,9 @@ def test_numbers_and_plain_text_pass(cell):
 
 def test_written_csv_neutralises_every_column(tmp_path):
     path = tmp_path / "t.csv"
-    write_csv(path, ("a", "b", "c"), [{"a": "=cmd|' /C calc'!A0", "b": -2.5, "c": ["@x", "y"]},
-                                      {"a": "-1", "b": "+x", "c": {"side": "right", "level": "T1"}}])
+    frame = pd.DataFrame([{"a": "=cmd|' /C calc'!A0", "b": -2.5, "c": ["@x", "y"]},
+                          {"a": "-1", "b": "+x", "c": {"side": "right", "level": "T1"}}])
+    assert write_frame(path, ("a", "b", "c"), frame) == 2
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows[0] == {"a": "'=cmd|' /C calc'!A0", "b": "-2.5", "c": "'@x; y"}
@@ -45,7 +47,7 @@ def test_a_failed_write_leaves_neither_file_nor_temporary(tmp_path):
     path.write_text("earlier\n")
     with pytest.raises(RuntimeError):
         with CsvWriter(path, ("a",)) as writer:
-            writer.write_rows([{"a": 1}])
+            writer.write_frame(pd.DataFrame({"a": [1]}))
             raise RuntimeError("stop")
     assert path.read_text() == "earlier\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]

@@ -4,8 +4,8 @@ The main process reads each input file and ships its bytes, in batches, to the c
 the workers need caseminer installed (the same version) but no access to the input files, and
 nothing is written on them except a temporary copy of the file being read. Each worker process
 builds the pipeline once (:func:`pipeline`, a module-level cache) and sends back the same
-:class:`nlp.workers.DocResult` objects as the local engine, which the main process writes through
-the same :class:`nlp.run.RunWriter`, in input order; the outputs are those of a local run.
+:class:`nlp.job.DocResult` objects as the local engine, which the main process writes in input
+order; the outputs are those of a local run.
 
 What differs from the local engine: ``--timeout`` is not enforced inside a dask worker (dask cannot
 stop a running task); a file that kills its worker process fails its batch, and dask's nanny starts
@@ -20,8 +20,9 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from nlp.ingest import Limits, document_id_for
-from nlp.workers import DocResult, file_sha256, one_line, process_file
+from nlp.engines import Job
+from nlp.ingest import Limits
+from nlp.job import DocResult, failure, file_sha256, process_file, warm_up
 
 BATCH_FILES = 8  # files per task
 BATCH_BYTES = 8_000_000  # a batch is cut earlier when its files add up to this
@@ -36,9 +37,8 @@ def pipeline(model: Optional[str] = None):
     nlp = _PIPELINE.get(str(model))
     if nlp is None:
         from nlp.pipeline import build_pipeline
-        from nlp.workers import _warm_up
         nlp = build_pipeline(model=Path(model) if model else None)
-        _warm_up(nlp)
+        warm_up(nlp)
         _PIPELINE[str(model)] = nlp
     return nlp
 
@@ -73,23 +73,21 @@ def extract_batch(batch: list[tuple[int, str, str, bytes]], limits: Limits,
 
 
 def _failed(path: str, limits: Limits, reason: str) -> list[DocResult]:
-    return [DocResult(path, document_id_for(Path(path)), "failed", file_sha256(Path(path), limits.max_bytes),
-                      one_line(reason))]
+    return [failure(path, reason, file_sha256(Path(path), limits.max_bytes))]
 
 
 class DaskEngine:
     """Runs files on a dask.distributed cluster; yields ``(index, [DocResult])`` as batches finish."""
 
-    def __init__(self, workers: int = 1, timeout: float = 120.0, limits: Optional[Limits] = None,
-                 scheduler: Optional[str] = None, batch_files: int = BATCH_FILES, model: Optional[Path] = None):
+    def __init__(self, workers: int = 1, limits: Optional[Limits] = None, scheduler: Optional[str] = None,
+                 batch_files: int = BATCH_FILES, model: Optional[Path] = None):
         self.size = max(1, workers)
         self.model = str(model) if model else None
-        self.timeout = timeout
         self.limits = limits or Limits()
         self.scheduler = scheduler
         self.batch_files = batch_files
 
-    def _batches(self, jobs: list[tuple[int, str]]) -> Iterator[tuple[list, list[tuple[int, list[DocResult]]]]]:
+    def _batches(self, jobs: list[Job]) -> Iterator[tuple[list, list[tuple[int, list[DocResult]]]]]:
         """(batch to ship, results decided here) in input order."""
         batch: list = []
         size = 0
@@ -118,7 +116,7 @@ class DaskEngine:
         if batch:
             yield batch, []
 
-    def run(self, jobs: list[tuple[int, str]]) -> Iterator[tuple[int, list[DocResult]]]:
+    def run(self, jobs: list[Job]) -> Iterator[tuple[int, list[DocResult]]]:
         from distributed import Client, LocalCluster, as_completed
         cluster = None
         if self.scheduler:

@@ -1,0 +1,111 @@
+"""The per-file job: one input file read and extracted into document results.
+
+Every engine runs :func:`process_file` on its workers, after building the pipeline once and
+calling :func:`warm_up`; the main process uses the hashing and :func:`failure` for files it
+decides about without a worker.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from nlp.ingest import Limits, document_id_for
+
+
+@dataclass
+class DocResult:
+    """What one document of an input file gave (a PubMed set gives several)."""
+    source: str
+    document_id: str
+    status: str  # ok, no_case, failed, skipped, duplicate
+    sha256: str = ""
+    error: str = ""
+    text: Optional[str] = None
+    title: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def one_line(message: str) -> str:
+    return " ".join(str(message).split())[:300] or "unknown error"
+
+
+def failure(source: str, reason: str, sha256: str = "") -> DocResult:
+    """The one result of a file that failed as a whole, with its one-line reason."""
+    return DocResult(source, document_id_for(Path(source)), "failed", sha256, one_line(reason))
+
+
+def process_file(nlp, path: Path, limits: Limits) -> list[DocResult]:
+    """Read and extract one input file (runs inside a worker)."""
+    from nlp.ingest import read_path
+    from nlp.ingest.document import ReadError
+    from nlp.records import extract_records
+
+    source = str(path)
+    try:  # a file over the limit is refused by read_path below, unhashed
+        digest = sha256_of(path) if path.stat().st_size <= limits.max_bytes else ""
+    except OSError as exc:
+        return [failure(source, f"cannot read file: {exc.strerror or exc}")]
+    try:
+        documents = read_path(path, limits)
+    except ReadError as exc:
+        return [failure(source, str(exc), digest)]
+    except Exception as exc:  # a reader bug must not take the batch down
+        return [failure(source, f"unreadable: {type(exc).__name__}: {exc}", digest)]
+    results = []
+    for document in documents:
+        base = DocResult(source, document.id, "ok", digest, text=document.text, title=document.title,
+                         metadata=dict(document.metadata))
+        if len(document.text) > nlp.max_length:  # spaCy's own limit, said plainly
+            base.status, base.text = "failed", None
+            base.error = f"text is {len(document.text)} characters, over the limit of {nlp.max_length}"
+            results.append(base)
+            continue
+        try:
+            records = extract_records(nlp, document)
+        except Exception as exc:
+            base.status, base.error = "failed", one_line(f"extraction error: {type(exc).__name__}: {exc}")
+            results.append(base)
+            continue
+        base.records = [r.to_json() for r in records]
+        base.status = "ok" if records else "no_case"
+        results.append(base)
+    return results
+
+
+_WARM_UP = ("Case report\nA 47-year-old woman had back pain for 6 months and VAS 8/10. MRI showed a T8 hemangioma. "
+            "The right T8 intercostal artery was embolized with PVA, then vertebroplasty with 4 mL of PMMA; "
+            "blood loss was 300 mL. 30 Gy. At 12 months of follow-up she was pain free without recurrence.\n")
+
+
+def warm_up(nlp) -> None:
+    """Extract from a small report once, so what the first extraction loads (rules, patterns)
+    is loaded before the worker says it is ready: a file's time limit is spent on the file."""
+    from nlp.ingest.document import Document
+    from nlp.records import extract_records
+    try:
+        extract_records(nlp, Document(id="warm-up", text=_WARM_UP))
+    except Exception:  # the first real file will say what is wrong
+        pass
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in chunks: a huge file costs time (bounded by --timeout), not memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path, max_bytes: int) -> str:
+    """For the main process: the SHA-256 of a regular file within the size limit, else "" (never
+    blocks on a pipe or reads a huge file)."""
+    try:
+        if path.is_file() and path.stat().st_size <= max_bytes:
+            return sha256_of(path)
+    except OSError:
+        pass
+    return ""

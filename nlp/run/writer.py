@@ -1,0 +1,110 @@
+"""The streaming writer: a run's texts, records and manifest rows, in input order, as each
+document finishes.
+
+A document is written in three steps, each whole: its text (under a hidden temporary name,
+then renamed), all its records (one write of whole lines), then its manifest row (one line).
+A run killed at any point leaves whole lines and whole texts, and a document that has its
+manifest row has its text and all its records. The tables are derived from them at the end.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from nlp.dataset import build_tables, remove_outputs
+from nlp.ids import UniqueIds, printable, safe_id, writable
+from nlp.job import DocResult, one_line
+
+RUN_FILES = ("cases.jsonl", "manifest.jsonl")
+RESUME_DIR = ".resume"
+
+
+class AppendFile:
+    """A file that grows by whole pieces: each ``append`` is one ``write`` at the end of the file,
+    with nothing held back in a buffer."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+
+    def append(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:  # a regular file takes it in one write; the loop is for the rare short one
+            view = view[os.write(self.fd, view):]
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Whole under its name or absent: written under a hidden temporary name, then renamed."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+class RunWriter:
+    """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``)."""
+
+    def __init__(self, outdir: Path, resume: bool = False):
+        self.outdir = outdir
+        self.texts = outdir / "texts"
+        self.ids = UniqueIds()
+        self.hashes: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+        self.records = 0
+        outdir.mkdir(parents=True, exist_ok=True)
+        for name in RUN_FILES:  # a new run replaces an earlier one
+            (outdir / name).unlink(missing_ok=True)
+        remove_outputs(outdir)
+        if not resume:  # the earlier run's results kept aside for --resume go with it
+            shutil.rmtree(outdir / RESUME_DIR, ignore_errors=True)
+        shutil.rmtree(self.texts, ignore_errors=True)
+        self.texts.mkdir()
+        self.cases = AppendFile(outdir / "cases.jsonl")
+        self.manifest = AppendFile(outdir / "manifest.jsonl")
+
+    def write(self, results: list[DocResult]) -> None:
+        for result in results:
+            self._write_one(result)
+
+    def _write_one(self, result: DocResult) -> None:
+        result.source, result.error, result.title = (writable(result.source), writable(result.error),
+                                                     writable(result.title))
+        result.document_id = self.ids(safe_id(result.document_id))
+        if result.status in ("ok", "no_case") and result.sha256:
+            earlier = self.hashes.setdefault(result.sha256, result.source)
+            if earlier != result.source:  # the same bytes under another name
+                result.status, result.records = "duplicate", []
+                result.error = f"same content as {earlier}"
+        for record in result.records:
+            record["document_id"] = result.document_id
+        text = result.text if result.status in ("ok", "no_case") else None
+        try:  # all encoded before anything is written: a document is written whole or not at all
+            text_bytes = text.encode("utf-8") if text is not None else None
+            cases_bytes = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records).encode("utf-8")
+        except (UnicodeEncodeError, ValueError) as exc:
+            result.status, result.records, text_bytes, cases_bytes = "failed", [], None, b""
+            result.error = one_line(f"cannot write the document: {exc}")
+        row = {"source": result.source, "document_id": result.document_id, "status": result.status,
+               "cases": len(result.records), "error": result.error, "sha256": result.sha256,
+               "title": result.title,
+               **{k: writable(str(result.metadata.get(k, ""))) for k in ("journal", "year", "pmid", "doi")}}
+        if text_bytes is not None:
+            write_atomic(self.texts / f"{result.document_id}.txt", text_bytes)
+        if cases_bytes:
+            self.cases.append(cases_bytes)
+        # Last: a document with a manifest row has its text and all its records written.
+        self.manifest.append((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.counts[result.status] = self.counts.get(result.status, 0) + 1
+        self.records += len(result.records)
+        if result.status == "failed":
+            print(f"caseminer: {printable(result.source)}: {printable(result.error)}", file=sys.stderr)
+
+    def close(self) -> None:
+        """Close the streams and build the tables from them."""
+        self.cases.close()
+        self.manifest.close()
+        build_tables(self.outdir)
