@@ -65,6 +65,13 @@ class Shared:
 class CaseSplit:
     segments: list[CaseSegment]
     shared: list[Shared] = field(default_factory=list)
+    # why a document has no patient (NO_CASE_REASONS), for the manifest's `reason` column
+    reason: str = ""
+
+
+# review: a review of others' patients; pooled_only: the authors' series told only in pooled
+# figures; no_patient: no individual patient told at all
+NO_CASE_REASONS = ("review", "pooled_only", "no_patient")
 
 
 # ---- references to patients ----------------------------------------------------------------
@@ -417,7 +424,17 @@ def split_cases(document: Document, views: list[SentenceView], candidates: list[
     told = _from_narrative(document, views, candidates)
     if told is not None:
         return told
-    if (describes_a_patient(candidates, views) or says_it_reports_a_case(document, views)
-            or tells_one_patient(views)) and not pooled_series(views):
+    told_one = describes_a_patient(candidates, views) or says_it_reports_a_case(document, views) \
+        or tells_one_patient(views)
+    pooled = pooled_series(views)
+    if told_one and not pooled:
         return CaseSplit([CaseSegment(1, 1, narrative=list(candidates))])
-    return CaseSplit([])
+    return CaseSplit([], reason=_no_case_reason(document, views, pooled))
+
+
+def _no_case_reason(document: Document, views: list[SentenceView], pooled: bool) -> str:
+    review = rules()["regex"]["patients"]["review"]
+    if review.search(document.title) or any(v.section in ("title", "abstract") and review.search(v.text)
+                                            for v in views):
+        return "review"
+    return "pooled_only" if pooled else "no_patient"

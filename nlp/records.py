@@ -1,6 +1,8 @@
 """One document to its case records: annotate, split into patients, assemble each."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.language import Language
 
 from nlp.assemble import assemble, choose
@@ -12,13 +14,24 @@ from nlp.schema import LIST_FIELDS, CaseRecord
 from nlp.series.rules import rules
 
 
-def extract_records(nlp: Language, document: Document) -> list[CaseRecord]:
+@dataclass
+class Extraction:
+    """A document's case records; where it has none, why (``nlp.cases.NO_CASE_REASONS``)."""
+    records: list[CaseRecord]
+    reason: str = ""
+
+
+def extract(nlp: Language, document: Document) -> Extraction:
     doc = annotate(nlp, document)
     views = list(sentence_views(doc))
     abbreviations = views[0].abbreviations if views else {}
     split = split_cases(document, views, doc._.candidates, abbreviations)
-    return [assemble(document.id, segment.index, patient_candidates(segment, split), document.text)
-            for segment in split.segments]
+    return Extraction([assemble(document.id, segment.index, patient_candidates(segment, split), document.text)
+                       for segment in split.segments], split.reason)
+
+
+def extract_records(nlp: Language, document: Document) -> list[CaseRecord]:
+    return extract(nlp, document).records
 
 
 def patient_candidates(segment: CaseSegment, split: CaseSplit) -> list[Candidate]:

@@ -252,3 +252,19 @@ def test_a_case_label_run_on_into_the_text_opens_its_patient():
     records = _extracted("Case 1: 52 yr old woman with back pain; vertebroplasty of T9 was done "
                        "Case 2: 61 year old man with an L2 hemangioma treated by embolization.")
     assert [(r.age_years, r.sex) for r in records] == [(52, "female"), (61, "male")]
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Spinal hemangiomas: a systematic review\n\nAbstract\nWe searched MEDLINE for reports of vertebral "
+     "hemangiomas treated by embolization and found 31 articles.\n", "review"),
+    ("Embolization of vertebral hemangiomas\n\nResults\nWe treated eleven patients, aged 24 to 70 years. "
+     "Mean blood loss was 600 mL.\n", "pooled_only"),
+    ("Imaging of vertebral hemangiomas\n\nVertebral hemangiomas are common benign lesions of the spine, "
+     "mostly found by chance on MRI.\n", "no_patient"),
+])
+def test_a_document_without_a_patient_says_why(text, reason):
+    from nlp.ingest.text import read_text
+    from nlp.pipeline import build_pipeline
+    from nlp.records import extract
+    extraction = extract(build_pipeline(), read_text(text.encode(), "doc"))
+    assert (extraction.records, extraction.reason) == ([], reason)
