@@ -91,6 +91,13 @@ def strength(text: str, start: int, end: int, code: str, generic: bool) -> Optio
     return min([value] + [cap for found, cap in caps if found])
 
 
+def _osteoporotic(view: SentenceView) -> bool:
+    """A fracture in a bone the text calls osteoporotic, with no injury of force told."""
+    rx = _patterns()["regex"]
+    story = " ".join(view.earlier + (view.text,))
+    return bool(rx["osteoporotic_context"].search(story)) and not rx["high_energy"].search(story)
+
+
 def find(view: SentenceView) -> Iterator[Candidate]:
     text = view.text
     taken: list[tuple[int, int]] = []
@@ -104,6 +111,8 @@ def find(view: SentenceView) -> Iterator[Candidate]:
             confidence = strength(text, *m.span(), code, generic)
             if confidence is None:
                 continue
+            if code == "traumatic_fracture" and _osteoporotic(view):
+                code = "osteoporotic_fracture"
             # a hypothesis is weighed above (`uncertain`), not blocked by ConText's wide scope;
             # a histology told of the lesion is no general statement ("with many thin-walled
             # vessels")

@@ -103,3 +103,24 @@ def test_a_primary_tumour_column_gives_the_metastasis():
     cell = Cell("Chordoma", 30, 38)
     found = list(reader(cell, Column("Histology", frozenset({"diagnosis"})), RowState(), TableContext({})))
     assert [c.value for c in found] == ["chordoma"]
+
+
+@pytest.mark.parametrize("text, code", [
+    # a fracture in a bone the text calls osteoporotic, with no injury of force
+    ("A 79-year-old woman with long-standing osteoporosis had two new vertebral fractures at T11 and "
+     "T12.", "osteoporotic_fracture"),
+    ("A 35-year-old man was thrown from his motorcycle and had a T12 fracture.", "traumatic_fracture"),
+    # conditions outside the named codes
+    ("A 26-year-old woman had transverse myelitis from C4 to C7.", "other"),
+    ("A 2-year-old girl had a lumbosacral myelomeningocele.", "other"),
+    # a carcinoma of an organ written the other way round
+    ("A 59-year-old man with carcinoma of the prostate had a painful lesion at L2.", "metastasis"),
+])
+def test_more_wordings(text, code):
+    assert _diagnosis(text) == code
+
+
+def test_lesions_listed_as_others_to_exclude_are_no_diagnosis():
+    text = ("A 40-year-old man had neck pain. Other conditions such as lymphoma and tuberculosis were "
+            "excluded. Biopsy of C3 showed a chordoma.")
+    assert _diagnosis(text) == "chordoma"

@@ -190,3 +190,11 @@ def test_antibiotics_treat_an_infection_not_a_tumour():
 ])
 def test_treatment_of_a_primary_elsewhere_is_not_the_spinal_lesions(text, codes):
     assert first_record(full_pipeline(), text).treatments == codes
+
+
+@pytest.mark.parametrize("text", [
+    "A 38-year-old man with tuberculous spondylitis of T10 was given anti-TB drugs for twelve months.",
+    "A 55-year-old woman had an L4-L5 epidural abscess; it was incised and drained.",
+])
+def test_anti_infective_treatment_of_an_infection(text):
+    assert first_record(full_pipeline(), text).treatments == ["other"]
