@@ -21,7 +21,7 @@ from nlp.patterns import load_patterns
 
 # The families in the order their components run.
 FAMILY_NAMES = ("demographics", "levels", "treatments", "embolization", "cement", "bleeding",
-                "radiotherapy", "scores", "follow_up", "outcome")
+                "radiotherapy", "scores", "follow_up", "outcome", "diagnosis")
 
 
 @dataclass

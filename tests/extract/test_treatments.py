@@ -77,7 +77,7 @@ def test_denial_of_something_else_keeps_the_treatment(nlp):
 
 
 def test_done_despite_a_could_in_the_sentence(nlp):
-    record = _record(nlp, "TAE was done with care, and only part of the lesion could be devascularised.")
+    record = _record(nlp, "Embolisation was performed, although not every feeder could be reached.")
     assert record.treatments == ["embolization"]
 
 
@@ -125,3 +125,76 @@ def test_feeders_occluded_with_particles_are_an_embolization():
     record = first_record(full_pipeline(), "A 25-year-old woman had a T4 hemangioma. Angiography showed feeding "
                           "vessels from the right T4 intercostal artery, which were occluded with PVA particles.")
     assert record.treatments == ["embolization"]
+
+
+@pytest.mark.parametrize("case, codes", [
+    ("Through a posterior approach an L4-L5 microdiscectomy was carried out.", ["other"]),
+    ("She underwent anterior cervical diskectomy and fusion at C6-C7 with a plate.", ["fixation", "other"]),
+    ("The extruded disc fragment was removed through an interlaminar window.", ["other"]),
+    ("A two-level cervical disc replacement was performed.", ["other"]),
+    ("An L3-L4 interlaminar endoscopic decompression was performed.", ["laminectomy"]),
+    ("Posterolateral decompression and stabilization followed at L4-L5.", ["fixation", "other"]),
+    ("The fracture was managed with open reduction and internal fixation the next day.", ["fixation"]),
+    ("The odontoid fracture was treated by anterior screw osteosynthesis.", ["fixation"]),
+    ("The tumour was completely excised under neuromonitoring.", ["other"]),
+    ("CT-guided radiofrequency ablation of the nidus relieved the night pain.", ["other"]),
+    ("The lesion was treated with percutaneous cryoablation.", ["other"]),
+    ("She received six cycles of chemotherapy with doxorubicin and ifosfamide.", ["other"]),
+    ("Pembrolizumab was started for the vertebral deposits.", ["other"]),
+    ("A T11 corporectomy with an expandable cage was done.", ["vertebrectomy", "fixation"]),
+    ("A marginal en bloc resection of the tumour was then carried out.", ["vertebrectomy"]),
+    ("A targeted epidural blood patch was placed at L2.", ["other"]),
+])
+def test_vocabulary_of_published_reports(nlp, case, codes):
+    assert sorted(_record(nlp, case).treatments) == sorted(codes)
+
+
+@pytest.mark.parametrize("case", [
+    "A CT-guided biopsy of the T9 lesion was obtained.",
+    "She was fitted with a thoracolumbar brace and given paracetamol.",
+    "Fundoscopy showed loss of visual fixation.",
+])
+def test_not_treatments_of_the_lesion(nlp, case):
+    assert _record(nlp, case).treatments == []
+
+
+def test_an_unnamed_decompression_is_the_laminectomy_told_elsewhere(nlp):
+    record = _record(nlp, "She underwent a T9 laminectomy. The decompression relieved her leg pain at once.")
+    assert record.treatments == ["laminectomy"]
+
+
+def test_a_tumour_taken_out_through_a_laminectomy_is_the_laminectomy(nlp):
+    record = _record(nlp, "A T9 laminectomy was carried out. Afterwards the intraspinal mass was completely removed.")
+    assert record.treatments == ["laminectomy"]
+
+
+def test_antibiotics_treat_an_infection_not_a_tumour():
+    pipeline = full_pipeline()
+    record = first_record(pipeline, "A 61-year-old man had L3-L4 spondylodiscitis. He was given intravenous "
+                                    "antibiotics for eight weeks and the abscess was drained percutaneously.")
+    assert record.diagnosis == "infection"
+    assert record.treatments == ["other"]
+    record = first_record(pipeline, "A 48-year-old woman had a T7 hemangioma treated with vertebroplasty. A "
+                                    "superficial wound infection healed with oral antibiotics.")
+    assert record.treatments == ["vertebroplasty"]
+
+
+@pytest.mark.parametrize("text, codes", [
+    # the primary treated before the spine was involved
+    ("A 58-year-old woman had a mastectomy for breast cancer, followed by adjuvant chemotherapy and "
+     "radiotherapy. Three years later a T10 metastasis was found and she received zoledronic acid.", ["other"]),
+    ("A 70-year-old man had lung cancer irradiated four years earlier. He now presented with an L2 "
+     "metastasis, which was treated with vertebroplasty.", ["vertebroplasty"]),
+    ("A 52-year-old man had neoadjuvant sunitinib, after which the kidney tumour was removed, and "
+     "radiotherapy was then given to the T8 deposit.", ["radiotherapy"]),
+])
+def test_treatment_of_a_primary_elsewhere_is_not_the_spinal_lesions(text, codes):
+    assert first_record(full_pipeline(), text).treatments == codes
+
+
+@pytest.mark.parametrize("text", [
+    "A 38-year-old man with tuberculous spondylitis of T10 was given anti-TB drugs for twelve months.",
+    "A 55-year-old woman had an L4-L5 epidural abscess; it was incised and drained.",
+])
+def test_anti_infective_treatment_of_an_infection(text):
+    assert first_record(full_pipeline(), text).treatments == ["other"]
