@@ -11,8 +11,9 @@ What it does, step by step:
 
 1. Reads the unlabelled real case texts (``--cases``, default ``../shared/corpus/e3c/cases.jsonl``
    found next to the repository: one JSON line each with ``id`` and ``text``), drops every id
-   listed in the ``--exclude`` files (one id a line: the texts kept unread for measuring), and
-   keeps a random sample of ``--sample`` texts (``--seed``; 0 keeps them all).
+   listed in the ``--exclude`` files (one id a line: the texts kept unread for measuring), keeps
+   only the texts ``--only`` (a regex) finds, if given (``--only 'vertebr|spine|spinal'`` mines
+   spinal reports), and a random sample of ``--sample`` of them (``--seed``; 0 keeps them all).
 2. Writes them out as ``WORK/texts/<id>.txt`` and runs ``caseminer extract WORK/texts -o WORK/out``
    (``python -m nlp extract`` of this checkout, ``--workers``). ``--reuse`` skips both steps and
    reads the earlier run in WORK (so that only the grouping is redone).
@@ -95,12 +96,13 @@ def _ids(paths: list[Path]) -> set[str]:
     return {line.strip() for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
-def write_texts(cases: Path, exclude: set[str], sample: int, seed: int, folder: Path) -> int:
+def write_texts(cases: Path, exclude: set[str], sample: int, seed: int, folder: Path,
+                only: re.Pattern | None = None) -> int:
     rows = []
     with cases.open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            if row["id"] not in exclude:
+            if row["id"] not in exclude and (only is None or only.search(row["text"])):
                 rows.append((row["id"], row["text"]))
     if sample:
         rows = random.Random(seed).sample(rows, min(sample, len(rows)))
@@ -227,6 +229,7 @@ def main() -> int:
     parser.add_argument("--exclude", type=Path, action="append", default=[], help="file of ids to leave out")
     parser.add_argument("--sample", type=int, default=1000, help="texts to sample (0: all)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--only", help="keep only the texts this regex finds (case-insensitive), e.g. spine words")
     parser.add_argument("--work", type=Path, required=True, help="folder for texts/ and out/")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="read the earlier run in WORK")
@@ -245,7 +248,8 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown families: {', '.join(unknown)}")
     if not args.reuse:
-        written = write_texts(args.cases, _ids(args.exclude), args.sample, args.seed, args.work / "texts")
+        only = re.compile(args.only, re.IGNORECASE) if args.only else None
+        written = write_texts(args.cases, _ids(args.exclude), args.sample, args.seed, args.work / "texts", only)
         print(f"{written} texts written to {args.work / 'texts'}; extracting ...", file=sys.stderr)
         run_extract(args.work / "texts", args.work / "out", args.workers)
     result = mine(args.work, families, args.context, args.cues, args.candidates, args.no_patient)

@@ -58,9 +58,10 @@ def _patterns() -> dict:
     return load_patterns("levels")
 
 
-def _lesion_abbreviations(abbreviations: dict[str, str]) -> Optional[re.Pattern]:
-    """The document's abbreviations whose long form names a lesion ("SPB", "AVH")."""
-    lesion = _patterns()["regex"]["lesion"]
+def _lesion_abbreviations(abbreviations: dict[str, str], key: str = "lesion") -> Optional[re.Pattern]:
+    """The document's abbreviations whose long form names a lesion ("SPB", "AVH"; with
+    ``key="secondary"`` a fracture or an infection: "VO")."""
+    lesion = _patterns()["regex"][key]
     shorts = sorted(s for s, long in abbreviations.items() if lesion.search(long))
     return whole_words(shorts) if shorts else None
 
@@ -71,7 +72,8 @@ def _cues(view: SentenceView) -> list[Cue]:
     same words, the one listed first stands."""
     rx = _patterns()["regex"]
     sources = [(LESION, rx["lesion"]), (LESION, rx["lesion_cs"]), (LESION, _lesion_abbreviations(view.abbreviations)),
-               (SECONDARY, rx["secondary"]), (TREATED, rx["treated"]), (TREATED, rx["treated_cs"]),
+               (SECONDARY, rx["secondary"]), (SECONDARY, _lesion_abbreviations(view.abbreviations, "secondary")),
+               (TREATED, rx["treated"]), (TREATED, rx["treated_cs"]),
                (ELSEWHERE, rx["elsewhere"])]
     cues = []
     for role, pattern in sources:

@@ -103,7 +103,7 @@ def test_slash_notation_names_both_vertebrae_of_a_lesion_but_not_of_a_disc():
     ("MRI was consistent with spondylodiscitis at L4-L5.", {"L4", "L5"}),
     ("A paravertebral abscess extended along the T7 and T8 bodies.", {"T7", "T8"}),
     ("A retroperitoneal mass lay anterior to the L3 and L4 vertebral bodies.", {"L3", "L4"}),
-    ("There was a kyphotic deformity from cervical vertebra 2 to 4.", {"C2", "C3", "C4"}),
+    ("CT showed a fracture-dislocation of cervical vertebrae 5 and 6.", {"C5", "C6"}),
 ])
 def test_fractures_disc_lesions_and_infections_name_their_levels(sentence, levels):
     assert _levels(sentence) == levels
