@@ -32,6 +32,8 @@ def test_longest_follow_up(nlp, text, months):
     "She presented with back pain. Two weeks later she developed paraparesis and underwent surgery.",
     "She had a mastectomy for breast cancer. Five years later she presented with thoracic pain.",
     "Conservative treatment with analgesics failed. Two months later MRI showed growth of the T9 lesion.",
+    "Her gait disturbance showed rapid progression for three months.",
+    "She was treated with insulin, and had a hysterectomy 12 years ago.",
 ])
 def test_not_a_follow_up(nlp, text):
     assert first_record(nlp, PATIENT + text).follow_up_months is None
@@ -56,6 +58,7 @@ def test_symptom_duration(nlp, text, months):
 @pytest.mark.parametrize("text", [
     "She remained pain-free for 2 years after the procedure.",
     "She had 3 months of physiotherapy with analgesics.",
+    "She went home after 2 months of gait and bladder rehabilitation.",
 ])
 def test_not_a_symptom_duration(nlp, text):
     assert first_record(nlp, PATIENT + text).symptom_duration_months is None
