@@ -53,6 +53,8 @@ def test_levels_tied_to_the_lesion(sentence, levels):
     "The lesion did not extend into T11.",
     "No fracture of L2 was seen on the radiographs.",
     "He presented with a T10 cord compression syndrome.",
+    "She had a recurrent T4 squamous cell carcinoma of the tongue.",
+    "Radiographs showed ankylosis of the lateral masses of C2 and C3.",
 ])
 def test_levels_that_are_not_the_lesion(sentence):
     assert _levels(sentence) == set()
@@ -104,6 +106,8 @@ def test_slash_notation_names_both_vertebrae_of_a_lesion_but_not_of_a_disc():
     ("A paravertebral abscess extended along the T7 and T8 bodies.", {"T7", "T8"}),
     ("A retroperitoneal mass lay anterior to the L3 and L4 vertebral bodies.", {"L3", "L4"}),
     ("CT showed a fracture-dislocation of cervical vertebrae 5 and 6.", {"C5", "C6"}),
+    ("An osteoid osteoma of the left C5 lateral mass was excised.", {"C5"}),
+    ("CT showed osteolysis of the endplates of L2 and L3.", {"L2", "L3"}),
 ])
 def test_fractures_disc_lesions_and_infections_name_their_levels(sentence, levels):
     assert _levels(sentence) == levels
