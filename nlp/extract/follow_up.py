@@ -51,12 +51,74 @@ def _bounded(text: str, start: int) -> bool:
 def _follow_up(view: SentenceView) -> Iterator[Candidate]:
     if view.section == "title":
         return  # "... nine years after laminectomy": a title dates the story, not the follow-up
-    for pattern in _data()["regex"]["follow_up"]:
+    rx = _data()["regex"]
+    for pattern in rx["follow_up"] + rx["after_treatment"]:
         for m in pattern.finditer(view.text):
             months = _months(m["dur"])
             if months is None or months <= 0 or _gestational(m["dur"], months) or _bounded(view.text, m.start()):
                 continue
             yield view.candidate("follow_up_months", months, *m.span(), confidence=0.85, allow=_ALLOW)
+    for pattern in rx["treated_ago"]:
+        for m in pattern.finditer(view.text):
+            months = _months(m["dur"])
+            if months and not _names_a_primary(view.text[m.start():m.start("dur")]):
+                yield view.candidate("follow_up_months", months, *m.span(), confidence=0.7, allow=_ALLOW)
+    yield from _relative_follow_up(view)
+
+
+def _names_a_primary(text: str) -> bool:
+    return any(p.search(text) for p in _data()["regex"]["primary"])
+
+
+def _treatment_at(text: str) -> Optional[int]:
+    """Where the first treatment of ``text`` is told (none of a primary tumour elsewhere)."""
+    rx = _data()["regex"]
+    starts = [m.start() for p in rx["treatment"] for m in p.finditer(text)
+              if not _names_a_primary(text[max(0, m.start() - 20):m.end() + 50])
+              and not any(q.search(text[max(0, m.start() - 40):m.start()]) for q in rx["not_treatment"])]
+    return min(starts) if starts else None
+
+
+def _times(text: str) -> list[tuple[int, int, float, bool]]:
+    """(start, end, months, relative) of the times of a sentence that chain: relative ones ("two
+    years later") and those counted from a treatment ("six months after surgery")."""
+    rx = _data()["regex"]
+    found = {}
+    for key in ("relative", "after_treatment"):
+        for pattern in rx[key]:
+            for m in pattern.finditer(text):
+                months = _months(m["dur"])
+                if months and months > 0 and not _gestational(m["dur"], months) and not _bounded(text, m.start()):
+                    found.setdefault(m.start("dur"), (m.start(), m.end(), months, key == "relative"))
+    return [found[k] for k in sorted(found)]
+
+
+def _relative_follow_up(view: SentenceView) -> Iterator[Candidate]:
+    """"Two years later she was well", "After 6 weeks, ...": a follow-up where a treatment was
+    told before it in the story (this sentence or the earlier ones of its paragraph), counted
+    from that treatment: relative times told one after another add up. A sentence that tells
+    the presentation ("Five years later she presented with ...") starts the story again."""
+    rx = _data()["regex"]
+    if not any(p.search(view.text) for p in rx["relative"]):
+        return
+    running: Optional[float] = None  # months since the treatment, once one is told
+    for i, text in enumerate(view.earlier + (view.text,)):
+        current = i == len(view.earlier)
+        if any(p.search(text) for p in rx["presentation"]):
+            if current:
+                return
+            running = None
+            continue
+        treated = None if any(p.search(text) for p in rx["history"]) else _treatment_at(text)
+        for start, end, months, relative in _times(text):
+            if running is None and (treated is None or treated > start):
+                continue
+            running = (running or 0.0) + months if relative else max(running or 0.0, months)
+            if current and relative:
+                yield view.candidate("follow_up_months", round(running, 2), start, end, confidence=0.7,
+                                     allow=_ALLOW)
+        if running is None and treated is not None:
+            running = 0.0
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -101,6 +163,8 @@ def _symptom_duration(view: SentenceView) -> Iterator[Candidate]:
             continue
         seen.add((start, end))
         months = parse_duration(duration)
+        if months is None and duration.strip().isalpha():
+            months = parse_duration(f"1 {duration}")  # "for the past year": a unit alone is one of it
         if months is not None and months > 0:
             yield view.candidate("symptom_duration_months", months, start, end, confidence=0.8)
 

@@ -6,21 +6,29 @@ L2", a "D3-D5 laminectomy", the "left T9 intercostal artery", a "sensory level a
 "L5 root", the "T11/12 disc". Each mention, or list of mentions ("D6, D7 and D8"), takes
 the role of the word that owns it (``patterns/levels.yaml``): a head noun right after it,
 else the nearest cue before it in its clause, else the nearest cue after it.
+
+A fracture, a disc lesion, an infection or a stenosis ("an L2 burst fracture", "C6-C7 disc
+herniation") is the lesion of a report about it, and a finding beside the lesion in a report
+about a tumour: the levels such a word owns are kept only where the record has no level owned
+by a word of the lesion itself (:func:`_complete`).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 from nlp.extract.base import Candidate, SentenceView
 from nlp.extract.cells import CONFIDENCE, SECTION, Cell, Column, RowState, TableContext
-from nlp.extract.registry import Family
+from nlp.extract.registry import Assembled, Family
 from nlp.normalize.levels import LevelMention, find_levels
 from nlp.normalize.words import whole_words
 from nlp.patterns import load_patterns
 
-LESION, TREATED, ELSEWHERE, DENIED = "lesion", "treated", "elsewhere", "denied"
+LESION, SECONDARY, TREATED, ELSEWHERE, DENIED = "lesion", "secondary", "treated", "elsewhere", "denied"
+# the flag of a level owned by a SECONDARY word (read by _complete)
+SECONDARY_FLAG = "secondary_lesion"
 # how much each way of owning a level is trusted
 _CONFIDENCE = {"head": 0.9, "before": 0.8, "after": 0.7, "cell": 0.6}
 
@@ -50,24 +58,31 @@ def _patterns() -> dict:
     return load_patterns("levels")
 
 
-def _lesion_abbreviations(abbreviations: dict[str, str]) -> Optional[re.Pattern]:
-    """The document's abbreviations whose long form names a lesion ("SPB", "AVH")."""
-    lesion = _patterns()["regex"]["lesion"]
+def _lesion_abbreviations(abbreviations: dict[str, str], key: str = "lesion") -> Optional[re.Pattern]:
+    """The document's abbreviations whose long form names a lesion ("SPB", "AVH"; with
+    ``key="secondary"`` a fracture or an infection: "VO")."""
+    lesion = _patterns()["regex"][key]
     shorts = sorted(s for s, long in abbreviations.items() if lesion.search(long))
     return whole_words(shorts) if shorts else None
 
 
 def _cues(view: SentenceView) -> list[Cue]:
-    """Every cue word of the sentence with its role; a negated lesion cue denies its level."""
+    """Every cue word of the sentence with its role; a negated lesion cue denies its level.
+    A cue inside a longer one gives way to it ("disc" to "disc herniation"); of two on the
+    same words, the one listed first stands."""
     rx = _patterns()["regex"]
     sources = [(LESION, rx["lesion"]), (LESION, rx["lesion_cs"]), (LESION, _lesion_abbreviations(view.abbreviations)),
-               (TREATED, rx["treated"]), (TREATED, rx["treated_cs"]), (ELSEWHERE, rx["elsewhere"])]
+               (SECONDARY, rx["secondary"]), (SECONDARY, _lesion_abbreviations(view.abbreviations, "secondary")),
+               (TREATED, rx["treated"]), (TREATED, rx["treated_cs"]),
+               (ELSEWHERE, rx["elsewhere"])]
     cues = []
     for role, pattern in sources:
         for m in pattern.finditer(view.text) if pattern else ():
-            denied = role == LESION and rx["negated_cue"].search(view.text[:m.start()])
+            denied = role in (LESION, SECONDARY) and rx["negated_cue"].search(view.text[:m.start()])
             cues.append(Cue(DENIED if denied else role, m.start(), m.end()))
-    return cues
+    return [c for i, c in enumerate(cues)
+            if not any(o.start <= c.start and c.end <= o.end and (o.end - o.start > c.end - c.start or j < i)
+                       for j, o in enumerate(cues) if j != i)]
 
 
 def _groups(text: str, mentions: list[LevelMention]) -> list[Group]:
@@ -118,11 +133,12 @@ def _only_levels(text: str, mentions: list[LevelMention]) -> bool:
 
 
 def _candidates(view: SentenceView, mentions: Iterable[LevelMention], start: int, end: int,
-                confidence: float) -> Iterator[Candidate]:
+                confidence: float, secondary: bool = False) -> Iterator[Candidate]:
     # negation is read on the cues (negated_cue), not from ConText's sentence-wide scope
     for mention in mentions:
         for level in mention.levels:
-            yield view.candidate("levels", level, start, end, confidence, allow=("negated",))
+            candidate = view.candidate("levels", level, start, end, confidence, allow=("negated",))
+            yield dataclasses.replace(candidate, flags=candidate.flags | {SECONDARY_FLAG}) if secondary else candidate
 
 
 def find(view: SentenceView) -> Iterator[Candidate]:
@@ -140,12 +156,12 @@ def find(view: SentenceView) -> Iterator[Candidate]:
         lower = groups[i - 1].end if i else 0
         upper = groups[i + 1].start if i + 1 < len(groups) else len(text)
         owner = _owner(text, group, cues, lower, upper)
-        if owner is None or owner[0].role not in (LESION, TREATED):
+        if owner is None or owner[0].role not in (LESION, SECONDARY, TREATED):
             continue
         cue, how = owner
-        confidence = _CONFIDENCE[how] - (0.05 if cue.role == TREATED else 0.0)
+        confidence = _CONFIDENCE[how] - (0.05 if cue.role != LESION else 0.0)
         yield from _candidates(view, group.mentions, min(cue.start, group.start), max(cue.end, group.end),
-                               confidence)
+                               confidence, secondary=cue.role == SECONDARY)
 
 
 def _levels_cell(cell: Cell, column: Column, row: RowState, context: TableContext) -> Iterator[Candidate]:
@@ -158,4 +174,18 @@ def _levels_cell(cell: Cell, column: Column, row: RowState, context: TableContex
                             CONFIDENCE, SECTION)
 
 
-FAMILY = Family("levels", find, cell_readers={"levels": _levels_cell})
+def _complete(record: Assembled) -> None:
+    """A level only a fracture, a disc lesion or an infection owns is the lesion's where no
+    other word names the lesion's levels; beside a tumour's own levels it is another finding."""
+    support = record.support.get("levels", ())
+    primary = [c for c in support if SECONDARY_FLAG not in c.flags]
+    if not primary or len(primary) == len(support):
+        return
+    kept = {c.value for c in primary}
+    record.values["levels"] = [level for level in record.values["levels"] if level in kept]
+    record.support["levels"] = tuple(primary)
+    record.evidence["levels"] = [span for span in record.evidence["levels"]
+                                 if any(span.start == c.start and span.end == c.end for c in primary)]
+
+
+FAMILY = Family("levels", find, cell_readers={"levels": _levels_cell}, complete=_complete)

@@ -1,4 +1,5 @@
-"""Vertebral levels: "D7" is T7, "T11-L1" spans T11 T12 L1, "the first lumbar vertebra" is L1.
+"""Vertebral levels: "D7" is T7, "T11-L1" spans T11 T12 L1, "the first lumbar vertebra" is L1,
+"cervical vertebra 2 to 4" spans C2 C3 C4.
 
 Written codes have false friends, which ``LEVEL_RE`` refuses: MRI sequences ("T2-weighted",
 "T1 hypointense", "hyperintense on T2"), Enneking stages ("Enneking S3"), markers and
@@ -58,7 +59,10 @@ _MENTION = re.compile(
     rf"|(?i:\b(?P<between>between\s+(?:the\s+)?)?(?P<ordinals>(?:{_ORDINAL})(?:(?:{_ORDINAL_SEP})(?:{_ORDINAL}))*)\s+"
     rf"(?P<region>{_REGION})(?:\s+{_VERTEBRA}\b|(?=(?:{_ORDINAL_SEP})(?:the\s+)?(?:{_ORDINAL})\s+(?:{_REGION})\s+{_VERTEBRA}\b)))"
     # the atlas, the axis vertebra
-    r"|(?i:\b(?P<named>atlas|axis(?=\s+vertebra))\b)")
+    r"|(?i:\b(?P<named>atlas|axis(?=\s+vertebra))\b)"
+    # cervical vertebra 3, lumbar vertebrae 4 and 5, cervical vertebra 2 to 4
+    rf"|(?i:\b(?P<coded>{_REGION})\s+vertebra[el]?\s+(?P<num>\d{{1,2}})(?!\d|\s*(?:mm|cm|%|°))"
+    rf"(?:(?P<numsep>\s*[-–—]\s*|\s+(?:to|through|and)\s+)(?P<numlast>\d{{1,2}})(?!\d|\s*(?:mm|cm|%|°)))?)")
 
 
 @dataclass
@@ -96,6 +100,8 @@ def find_levels(text: str) -> list[LevelMention]:
     for m in _MENTION.finditer(text):
         if m["named"]:
             levels, end = [_NAMED[m["named"].lower()]], m.end()
+        elif m["coded"]:
+            levels, end = _numbered_levels(m)
         elif m["ordinals"]:
             levels, end = _ordinal_levels(m["ordinals"], _REGIONS[m["region"].lower()], bool(m["between"])), m.end()
         else:
@@ -103,6 +109,20 @@ def find_levels(text: str) -> list[LevelMention]:
         if levels:
             mentions.append(LevelMention(levels, m.start(), end))
     return mentions
+
+
+def _numbered_levels(m: re.Match) -> tuple[list[str], int]:
+    """"cervical vertebra 2 to 4" -> C2 C3 C4; "lumbar vertebrae 4 and 5" -> L4 L5."""
+    region = _REGIONS[m["coded"].lower()]
+    first = normalize_level(f"{region}{m['num']}")
+    if first is None:
+        return [], m.end()
+    last = normalize_level(f"{region}{m['numlast']}") if m["numlast"] else None
+    if last is None:
+        return [first], m.end("num")
+    if re.search(r"\band\b", m["numsep"], re.IGNORECASE):
+        return sorted({first, last}, key=_POSITION.__getitem__), m.end()
+    return expand_range(first, last), m.end()
 
 
 def _code_levels(m: re.Match) -> tuple[list[str], int]:

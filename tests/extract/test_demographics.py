@@ -22,6 +22,8 @@ def nlp():
     ("Mrs. Smith, 72, presented with pain in the lower back.", 72, "female"),
     ("A twenty-two-year-old primigravida had back pain.", 22, "female"),
     ("A 64-yo man was admitted.", 64, "male"),
+    ("She was a previously healthy woman of 38 years.", 38, "female"),
+    ("An 81 years Scottish gentleman had back pain.", 81, "male"),
 ])
 def test_age_and_sex(nlp, text, age, sex):
     record = first_record(nlp, text)
@@ -70,3 +72,25 @@ def test_clinical_note_opening_with_sex_and_age(nlp):
 def test_clinical_association_is_no_generic_statement(nlp):
     record = first_record(nlp, "A 47-year-old man was admitted because of diarrhea, which is associated with vomiting.")
     assert (record.age_years, record.sex) == (47, "male")
+
+
+@pytest.mark.parametrize("text, age, sex", [
+    ("58F, seen in clinic for 4 mo of low back pain.", 58, "female"),
+    ("71 M presenting with leg weakness and a T11 lesion.", 71, "male"),
+    ("Referred: a 39 y/o M with neck pain.", 39, "male"),
+    ("A 64-yr-old F had a painful L3 vertebra.", 64, "female"),
+    ("52 yo F, back pain x 3 wks.", 52, "female"),
+])
+def test_clinic_shorthand_for_age_and_sex(nlp, text, age, sex):
+    record = first_record(nlp, text)
+    assert record is not None
+    assert (record.age_years, record.sex) == (age, sex)
+
+
+@pytest.mark.parametrize("text", [
+    "29M, 14F were enrolled after screening.",
+    "The library holds 37M sequences.",
+    "Buffer was 12M urea in water.",
+])
+def test_a_number_with_a_sex_letter_alone_is_no_patient(nlp, text):
+    assert first_record(nlp, text, kind="methods") is None

@@ -49,9 +49,12 @@ def test_levels_tied_to_the_lesion(sentence, levels):
     "There was a small cement leak into the T11/12 disc.",
     "She had numbness in the right L5 dermatome.",
     "The hemangioma was hyperintense on T2-weighted images and bright on T1.",
-    "The L1 fracture looked osteoporotic and not tumour-related.",
     "An incidental haemangioma was also noted at L3.",
     "The lesion did not extend into T11.",
+    "No fracture of L2 was seen on the radiographs.",
+    "He presented with a T10 cord compression syndrome.",
+    "She had a recurrent T4 squamous cell carcinoma of the tongue.",
+    "Radiographs showed ankylosis of the lateral masses of C2 and C3.",
 ])
 def test_levels_that_are_not_the_lesion(sentence):
     assert _levels(sentence) == set()
@@ -92,3 +95,41 @@ def test_slash_notation_names_both_vertebrae_of_a_lesion_but_not_of_a_disc():
             "Cement leaked into the L3/4 foramen.")
     record = first_record(full_pipeline(), text)
     assert record.levels == ["L4", "L5"]
+
+
+@pytest.mark.parametrize("sentence, levels", [
+    ("Radiographs showed an L2 burst fracture with retropulsion.", {"L2"}),
+    ("CT confirmed a compression fracture of the T12 vertebra.", {"T12"}),
+    ("MRI demonstrated a C6-C7 disc herniation indenting the cord.", {"C6", "C7"}),
+    ("A large extruded disc fragment was found at L4/5.", {"L4", "L5"}),
+    ("MRI was consistent with spondylodiscitis at L4-L5.", {"L4", "L5"}),
+    ("A paravertebral abscess extended along the T7 and T8 bodies.", {"T7", "T8"}),
+    ("A retroperitoneal mass lay anterior to the L3 and L4 vertebral bodies.", {"L3", "L4"}),
+    ("CT showed a fracture-dislocation of cervical vertebrae 5 and 6.", {"C5", "C6"}),
+    ("An osteoid osteoma of the left C5 lateral mass was excised.", {"C5"}),
+    ("CT showed osteolysis of the endplates of L2 and L3.", {"L2", "L3"}),
+])
+def test_fractures_disc_lesions_and_infections_name_their_levels(sentence, levels):
+    assert _levels(sentence) == levels
+
+
+def test_a_fracture_beside_a_tumour_is_not_its_level():
+    record = first_record(full_pipeline(),
+                          "A 66-year-old woman had an aggressive haemangioma of T8. The L1 fracture looked "
+                          "osteoporotic and not tumour-related. She underwent vertebroplasty of T8.")
+    assert record.levels == ["T8"]
+    assert all("L1" not in span.text for span in record.evidence["levels"])
+
+
+def test_a_fracture_is_the_lesion_of_a_report_about_it():
+    record = first_record(full_pipeline(),
+                          "A 78-year-old woman fell at home. Radiographs showed an osteoporotic compression "
+                          "fracture of L1. She underwent kyphoplasty with pedicle screws from T12 to L2.")
+    assert record.levels == ["L1"]
+
+
+def test_disc_levels_but_not_the_decompressed_ones():
+    record = first_record(full_pipeline(),
+                          "A 45-year-old man had sciatica. MRI showed an L5-S1 disc prolapse compressing the S1 "
+                          "root. An L4-L5 laminotomy and discectomy were performed.")
+    assert record.levels == ["L5", "S1"]

@@ -36,6 +36,8 @@ def test_expand_range_follows_the_spine():
     ("first to third lumbar vertebrae", [["L1", "L2", "L3"]]), ("1st lumbar vertebral body", [["L1"]]),
     ("an aggressive T1 haemangioma", [["T1"]]), ("pedicle screws at T1 and T2", [["T1"], ["T2"]]),
     ("T12-13", [["T12"]]), ("L4-2", [["L4"]]),
+    ("cervical vertebra 2 to 4", [["C2", "C3", "C4"]]), ("lumbar vertebrae 4 and 5", [["L4", "L5"]]),
+    ("thoracic vertebra 11", [["T11"]]), ("lumbar vertebra 3 mm", []), ("cervical vertebra 9", []),
 ])
 def test_finds_vertebrae(text, levels):
     assert [m.levels for m in find_levels(text)] == levels
