@@ -102,3 +102,48 @@ def test_a_complication_named_as_a_general_risk_did_not_happen():
     record = first_record(full_pipeline(), "A 50-year-old woman underwent vertebroplasty of T10. Cement leakage "
                                            "into the spinal canal is a feared complication of vertebroplasty.")
     assert record.complications == []
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("Two days after the vertebroplasty she developed weakness of both legs.", ["neurological_deterioration"]),
+    ("After the laminectomy the patient deteriorated to a complete paraplegia.", ["neurological_deterioration"]),
+    ("Three weeks after surgery he was diagnosed with an epidural abscess.", ["infection"]),
+    ("A chest CT after kyphoplasty showed cement fragments in the pulmonary arteries.",
+     ["cement_leakage", "pulmonary_embolism"]),
+    ("The wound dehiscence was closed again under local anaesthesia.", ["other"]),
+    ("Radiographs at one year showed a broken rod at the level of L3.", ["other"]),
+    ("Imaging showed an infected collection at the operated site.", ["infection"]),
+])
+def test_complications_told_as_a_story(text, codes):
+    record = first_record(full_pipeline(), "A 64-year-old woman underwent surgery for an L2 metastasis. " + text)
+    assert sorted(record.complications) == codes
+
+
+@pytest.mark.parametrize("text", [
+    "At 28 weeks of pregnancy she developed weakness of both legs.",
+    "He developed paraparesis over two months and was referred for surgery.",
+    "He was diagnosed with spondylodiscitis of L3-L4 on MRI.",
+    "Wound dehiscence is a known risk after posterior surgery.",
+    "The rods showed no sign of breakage at one year.",
+])
+def test_presenting_deficits_general_risks_and_denials_are_no_complications(text):
+    record = first_record(full_pipeline(), "A 58-year-old man with back pain. " + text)
+    assert record.complications == []
+
+
+@pytest.mark.parametrize("text, reported, evidence", [
+    ("He underwent T9 vertebroplasty. The postoperative course was uneventful.", True, "uneventful"),
+    ("He underwent T9 vertebroplasty without any complication.", True, "without any complication"),
+    ("He underwent T9 vertebroplasty. No procedure-related complications occurred.", True,
+     "No procedure-related complications"),
+    ("He underwent T9 vertebroplasty. The treatment was well tolerated.", True, "was well tolerated"),
+    ("He underwent T9 vertebroplasty. CT showed no cement leakage.", True, "cement leakage"),
+    ("He underwent T9 vertebroplasty. Cement leaked into the T9-T10 disc.", True, "Cement leaked"),
+    ("He underwent T9 vertebroplasty, and his pain improved.", False, None),
+    ("He was born at term after an uncomplicated delivery. He underwent T9 vertebroplasty.", False, None),
+])
+def test_complications_reported(text, reported, evidence):
+    record = first_record(full_pipeline(), "A 71-year-old man with a T9 fracture. " + text)
+    assert record.complications_reported is reported
+    spans = [s.text for s in record.evidence.get("complications_reported", [])]
+    assert (evidence in spans) if evidence else spans == []
