@@ -109,12 +109,17 @@ def _outcome(view: SentenceView) -> Iterator[Candidate]:
 
 def _recurrence(view: SentenceView) -> Iterator[Candidate]:
     text = view.text
-    for pattern in _rx("recurrence"):
+    # the time after treatment: said in the sentence, or "later" in a paragraph that told of it
+    treated = _treated(text) or (_matches("post_context", text) and any(
+        _matches("treatment_context", t) for t in view.earlier))
+    names = ["recurrence"] + (["regrowth_treated"] if treated else [])
+    for pattern in (p for name in names for p in _rx(name)):
         for m in pattern.finditer(text):
             if not (_matches("not_recurrence", text[max(0, m.start() - 40):m.start()])
-                    or _matches("not_recurrence_after", text[m.end():m.end() + 40])):
+                    or _matches("not_recurrence_after", text[m.end():m.end() + 80])):
                 yield view.candidate("recurrence", True, *m.span(), confidence=0.8)
     names = ["no_recurrence"] + (["no_recurrence_treated"] if _matches("after_treatment", text) else [])
+    names += ["disease_free"] if treated and not _matches("not_disease_free", text) else []
     for pattern in (p for name in names for p in _rx(name)):
         for m in pattern.finditer(text):
             yield view.candidate("recurrence", False, *m.span(), confidence=0.8, allow=("negated",))

@@ -147,3 +147,19 @@ def test_complications_reported(text, reported, evidence):
     assert record.complications_reported is reported
     spans = [s.text for s in record.evidence.get("complications_reported", [])]
     assert (evidence in spans) if evidence else spans == []
+
+
+@pytest.mark.parametrize("text, recurrence", [
+    ("After resection of the L4 tumour and radiotherapy she has been free of disease for 3 years.", False),
+    ("After vertebroplasty of L4, progression of the collapse was arrested.", False),
+    ("Radiographs at one year after fixation showed no loss of correction.", False),
+    ("MRI at 6 months after embolisation showed a reduced tumour size.", False),
+    ("She underwent resection of the L4 mass. Eighteen months later the mass had grown again.", True),
+    ("Chemotherapy was started, but after two cycles there was rapid progression of the spinal tumour.", True),
+    ("After surgery she developed new metastases in the liver and lungs.", None),
+    ("One year after mastectomy, the cancer recurred as bone metastases in L4.", None),
+    ("She was observed at first. Several months later MRI showed that the lesion had grown.", None),
+])
+def test_recurrence_as_real_reports_write_it(text, recurrence):
+    record = first_record(full_pipeline(), "A 48-year-old woman had an L4 lesion. " + text)
+    assert record.recurrence is recurrence
