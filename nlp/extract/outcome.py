@@ -55,7 +55,7 @@ def _score_cues(text: str) -> list[Cue]:
 
 def _raw_cues(text: str) -> list[Cue]:
     after, treated = _matches("post_context", text), _treated(text)
-    if _matches("conservative_context", text) and not treated:
+    if (_matches("conservative_context", text) and not treated) or _matches("presentation_context", text):
         return []
     cues = _score_cues(text) if after else []
     # each state's cue list, and its `_after` list where the sentence is about the time after
@@ -75,6 +75,8 @@ def _cues(view: SentenceView) -> list[Cue]:
     for cue in sorted(_raw_cues(view.text), key=lambda c: (rank[c.state], c.start)):
         if any(k.start < cue.end and cue.start < k.end for k in kept):
             continue
+        if cue.state != "died" and _matches("tumour_response", view.text[cue.start:cue.end + 60]):
+            continue
         flags = modifiers(view.text, cue.start, cue.end, view.section)
         if cue.state in data["data"]["negation_is_value"]:
             flags.discard("negated")
@@ -87,13 +89,19 @@ def _deciding(cues: list[Cue]) -> Cue:
     """A death; else the last state the sentence reaches ("improved, and at 6 months pain
     free"), where a good end is improved if a deficit is left over, and a resolution outranks a
     vaguer improvement ("recovered full function, and the recovery was maintained")."""
+    # nothing came back: the state reached before holds, else nothing is left
+    cues = [Cue(next((k.state for k in reversed(cues[:i]) if k.state != "kept"), "resolved"), c.start, c.end)
+            if c.state == "kept" else c for i, c in enumerate(cues)]
     states = {c.state: c for c in cues}
     last = cues[-1]
     if "died" in states:
         return states["died"]
-    if last.state in ("resolved", "improved", "residual") and "residual" in states:
-        return states["residual"]
-    return states["resolved"] if last.state == "improved" and "resolved" in states else last
+    # what is left: a residual deficit; a deficit that improved, unless it is then said to be gone
+    left = [c for c in cues if c.state == "residual" or (
+        c.state == "partial" and not any(r.state == "resolved" and r.start > c.start for r in cues))]
+    if last.state in ("resolved", "improved", "residual", "partial") and left:
+        return left[0]
+    return states["resolved"] if last.state in ("improved", "partial") and "resolved" in states else last
 
 
 def _outcome(view: SentenceView) -> Iterator[Candidate]:
@@ -102,8 +110,14 @@ def _outcome(view: SentenceView) -> Iterator[Candidate]:
     if not cues:
         return
     deciding = _deciding(cues)
-    state = "improved" if deciding.state == "residual" else deciding.state
-    allow = ("negated",) if deciding.state in _data()["data"]["negation_is_value"] else ()
+    state = "improved" if deciding.state in ("residual", "partial") else deciding.state
+    # "no improvement" after a deterioration told before in the paragraph: still worse
+    if state == "unchanged" and any(_matches("worsened_after", t) and _treated(t) for t in view.earlier):
+        state = "worsened"
+    # the deciding cue's own negation ("no pain", "no improvement") is its value
+    negation_is_value = _data()["data"]["negation_is_value"]
+    allow = ("negated",) if any(c.state in negation_is_value and (c.start, c.end) == (deciding.start, deciding.end)
+                                for c in cues) else ()
     yield view.candidate("outcome", state, deciding.start, deciding.end, confidence=0.8, allow=allow)
 
 

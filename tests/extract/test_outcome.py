@@ -163,3 +163,27 @@ def test_complications_reported(text, reported, evidence):
 def test_recurrence_as_real_reports_write_it(text, recurrence):
     record = first_record(full_pipeline(), "A 48-year-old woman had an L4 lesion. " + text)
     assert record.recurrence is recurrence
+
+
+@pytest.mark.parametrize("text, outcome", [
+    ("After a partial corpectomy of L2, her pain improved.", "improved"),
+    ("A complete resection was achieved. At one year she was better but still walked with a cane.", "improved"),
+    ("After the operation she was completely relieved of her leg pain.", "resolved"),
+    ("Two years after surgery she had no neurological deficit and had returned to her normal activities.",
+     "resolved"),
+    ("After the operation she recovered well.", "improved"),
+    ("The evolution was good after surgery.", "improved"),
+    ("After radiotherapy the patient remained in stable disease at 2 years.", "unchanged"),
+    ("At 6 months after surgery there was complete resolution of the sciatica and an improvement in the "
+     "strength of her ankle.", "improved"),
+    ("At 6 months after surgery she had good relief of pain and no recurrence of her sciatica.", "improved"),
+    ("At 6 months after surgery she had no recurrence of pain.", "resolved"),
+    ("After the operation she deteriorated neurologically. Radiotherapy was given after surgery, but there "
+     "was no improvement.", "worsened"),
+    ("She was referred to us with persistent pain following a discectomy elsewhere.", None),
+    ("After radiotherapy MRI showed a partial response of the tumour.", None),
+    ("After chemotherapy she achieved a complete remission of the lymphoma.", None),
+])
+def test_outcome_cues_in_their_context(text, outcome):
+    record = first_record(full_pipeline(), "A 55-year-old woman had a lesion of L2. " + text)
+    assert record.outcome == outcome
