@@ -187,3 +187,15 @@ def test_recurrence_as_real_reports_write_it(text, recurrence):
 def test_outcome_cues_in_their_context(text, outcome):
     record = first_record(full_pipeline(), "A 55-year-old woman had a lesion of L2. " + text)
     assert record.outcome == outcome
+
+
+@pytest.mark.parametrize("text, codes, reported", [
+    ("The postoperative course was complicated by a deep wound infection.", ["infection"], True),
+    ("In the first hours after surgery she developed a large paraspinal hematoma.", ["hematoma"], True),
+    ("Complications, including dural tears and infections, were not observed after surgery.", [], True),
+    ("Her postoperative course was complicated by a urinary retention.", ["other"], True),
+])
+def test_a_complicated_course(text, codes, reported):
+    record = first_record(full_pipeline(), "A 61-year-old woman underwent L4 decompression. " + text)
+    assert sorted(record.complications) == codes
+    assert record.complications_reported is reported
