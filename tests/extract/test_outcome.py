@@ -102,3 +102,100 @@ def test_a_complication_named_as_a_general_risk_did_not_happen():
     record = first_record(full_pipeline(), "A 50-year-old woman underwent vertebroplasty of T10. Cement leakage "
                                            "into the spinal canal is a feared complication of vertebroplasty.")
     assert record.complications == []
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("Two days after the vertebroplasty she developed weakness of both legs.", ["neurological_deterioration"]),
+    ("After the laminectomy the patient deteriorated to a complete paraplegia.", ["neurological_deterioration"]),
+    ("Three weeks after surgery he was diagnosed with an epidural abscess.", ["infection"]),
+    ("A chest CT after kyphoplasty showed cement fragments in the pulmonary arteries.",
+     ["cement_leakage", "pulmonary_embolism"]),
+    ("The wound dehiscence was closed again under local anaesthesia.", ["other"]),
+    ("Radiographs at one year showed a broken rod at the level of L3.", ["other"]),
+    ("Imaging showed an infected collection at the operated site.", ["infection"]),
+])
+def test_complications_told_as_a_story(text, codes):
+    record = first_record(full_pipeline(), "A 64-year-old woman underwent surgery for an L2 metastasis. " + text)
+    assert sorted(record.complications) == codes
+
+
+@pytest.mark.parametrize("text", [
+    "At 28 weeks of pregnancy she developed weakness of both legs.",
+    "He developed paraparesis over two months and was referred for surgery.",
+    "He was diagnosed with spondylodiscitis of L3-L4 on MRI.",
+    "Wound dehiscence is a known risk after posterior surgery.",
+    "The rods showed no sign of breakage at one year.",
+])
+def test_presenting_deficits_general_risks_and_denials_are_no_complications(text):
+    record = first_record(full_pipeline(), "A 58-year-old man with back pain. " + text)
+    assert record.complications == []
+
+
+@pytest.mark.parametrize("text, reported, evidence", [
+    ("He underwent T9 vertebroplasty. The postoperative course was uneventful.", True, "uneventful"),
+    ("He underwent T9 vertebroplasty without any complication.", True, "without any complication"),
+    ("He underwent T9 vertebroplasty. No procedure-related complications occurred.", True,
+     "No procedure-related complications"),
+    ("He underwent T9 vertebroplasty. The treatment was well tolerated.", True, "was well tolerated"),
+    ("He underwent T9 vertebroplasty. CT showed no cement leakage.", True, "cement leakage"),
+    ("He underwent T9 vertebroplasty. Cement leaked into the T9-T10 disc.", True, "Cement leaked"),
+    ("He underwent T9 vertebroplasty, and his pain improved.", False, None),
+    ("He was born at term after an uncomplicated delivery. He underwent T9 vertebroplasty.", False, None),
+])
+def test_complications_reported(text, reported, evidence):
+    record = first_record(full_pipeline(), "A 71-year-old man with a T9 fracture. " + text)
+    assert record.complications_reported is reported
+    spans = [s.text for s in record.evidence.get("complications_reported", [])]
+    assert (evidence in spans) if evidence else spans == []
+
+
+@pytest.mark.parametrize("text, recurrence", [
+    ("After resection of the L4 tumour and radiotherapy she has been free of disease for 3 years.", False),
+    ("After vertebroplasty of L4, progression of the collapse was arrested.", False),
+    ("Radiographs at one year after fixation showed no loss of correction.", False),
+    ("MRI at 6 months after embolisation showed a reduced tumour size.", False),
+    ("She underwent resection of the L4 mass. Eighteen months later the mass had grown again.", True),
+    ("Chemotherapy was started, but after two cycles there was rapid progression of the spinal tumour.", True),
+    ("After surgery she developed new metastases in the liver and lungs.", None),
+    ("One year after mastectomy, the cancer recurred as bone metastases in L4.", None),
+    ("She was observed at first. Several months later MRI showed that the lesion had grown.", None),
+])
+def test_recurrence_as_real_reports_write_it(text, recurrence):
+    record = first_record(full_pipeline(), "A 48-year-old woman had an L4 lesion. " + text)
+    assert record.recurrence is recurrence
+
+
+@pytest.mark.parametrize("text, outcome", [
+    ("After a partial corpectomy of L2, her pain improved.", "improved"),
+    ("A complete resection was achieved. At one year she was better but still walked with a cane.", "improved"),
+    ("After the operation she was completely relieved of her leg pain.", "resolved"),
+    ("Two years after surgery she had no neurological deficit and had returned to her normal activities.",
+     "resolved"),
+    ("After the operation she recovered well.", "improved"),
+    ("The evolution was good after surgery.", "improved"),
+    ("After radiotherapy the patient remained in stable disease at 2 years.", "unchanged"),
+    ("At 6 months after surgery there was complete resolution of the sciatica and an improvement in the "
+     "strength of her ankle.", "improved"),
+    ("At 6 months after surgery she had good relief of pain and no recurrence of her sciatica.", "improved"),
+    ("At 6 months after surgery she had no recurrence of pain.", "resolved"),
+    ("After the operation she deteriorated neurologically. Radiotherapy was given after surgery, but there "
+     "was no improvement.", "worsened"),
+    ("She was referred to us with persistent pain following a discectomy elsewhere.", None),
+    ("After radiotherapy MRI showed a partial response of the tumour.", None),
+    ("After chemotherapy she achieved a complete remission of the lymphoma.", None),
+])
+def test_outcome_cues_in_their_context(text, outcome):
+    record = first_record(full_pipeline(), "A 55-year-old woman had a lesion of L2. " + text)
+    assert record.outcome == outcome
+
+
+@pytest.mark.parametrize("text, codes, reported", [
+    ("The postoperative course was complicated by a deep wound infection.", ["infection"], True),
+    ("In the first hours after surgery she developed a large paraspinal hematoma.", ["hematoma"], True),
+    ("Complications, including dural tears and infections, were not observed after surgery.", [], True),
+    ("Her postoperative course was complicated by a urinary retention.", ["other"], True),
+])
+def test_a_complicated_course(text, codes, reported):
+    record = first_record(full_pipeline(), "A 61-year-old woman underwent L4 decompression. " + text)
+    assert sorted(record.complications) == codes
+    assert record.complications_reported is reported
