@@ -19,7 +19,8 @@ from pypdf.errors import PdfReadError
 
 from nlp.ingest.builder import TextBuilder
 from nlp.ingest.document import Document, ReadError
-from nlp.ingest.pdf_layout import Line, group_lines, join_lines, page_words, reading_order
+from nlp.ingest.pdf_layout import (Gutter, Line, document_gutter, group_lines, join_lines, page_columns, page_gutter,
+                                   page_words, reading_order)
 from nlp.ingest.pdf_tables import Item, PageTable, join_across_pages, ruled_tables, unruled_tables, with_captions
 from nlp.ingest.sections import line_heading, sections_from_headings
 from nlp.ingest.table_text import SourceTable
@@ -72,25 +73,32 @@ def _read_pages(data: bytes, count: int) -> list[list[Item]]:
         for index in range(min(count, len(document))):
             try:
                 page = document[index]
-                pages.append(_page_items(page))
+                pages.append(_page_layout(page))
                 page.close()
             except pdfium.PdfiumError:  # a broken page: say which rather than pdfium's internals
                 raise ReadError(f"not a valid PDF: cannot extract the text of page {index + 1}") from None
-        return pages
     finally:
         document.close()
+    # Columns are the document's: a page with too few lines to show its own takes theirs.
+    columns = document_gutter([gutter for _, _, gutter in pages])
+    return [_page_items(lines, ruled, page_columns(lines, gutter, columns)) for lines, ruled, gutter in pages]
 
 
-def _page_items(page: pdfium.PdfPage) -> list[Item]:
+def _page_layout(page: pdfium.PdfPage) -> tuple[list[Line], list[PageTable], Optional[Gutter]]:
+    """The page's lines of running text, its ruled tables, and the gutter it shows by itself."""
     words = page_words(page)
     if not words:
-        return []
+        return [], [], None
     ruled = ruled_tables(page, words)
     taken = {id(word) for table in ruled for word in table.words}
     lines = group_lines([word for word in words if id(word) not in taken])
+    return lines, ruled, page_gutter(lines, page.get_width())
+
+
+def _page_items(lines: list[Line], ruled: list[PageTable], gutter: Optional[Gutter]) -> list[Item]:
     items: list[Item] = []
     run: list[Line] = []
-    for item in reading_order(lines, ruled, page.get_width()) + [None]:
+    for item in reading_order(lines, ruled, gutter) + [None]:
         if isinstance(item, Line):
             run.append(item)
             continue
