@@ -19,7 +19,8 @@ from pypdf.errors import PdfReadError
 
 from nlp.ingest.builder import TextBuilder
 from nlp.ingest.document import Document, ReadError
-from nlp.ingest.pdf_layout import Line, group_lines, join_lines, page_words, reading_order
+from nlp.ingest.pdf_layout import (Gutter, Line, document_gutter, group_lines, join_lines, page_columns, page_gutter,
+                                   page_words, reading_order)
 from nlp.ingest.pdf_tables import Item, PageTable, join_across_pages, ruled_tables, unruled_tables, with_captions
 from nlp.ingest.sections import line_heading, sections_from_headings
 from nlp.ingest.table_text import SourceTable
@@ -32,6 +33,7 @@ _BULLET = re.compile(r"[•▪◦\uf0b7\u2022]\s")
 _PARAGRAPH_END = re.compile(r"""[.!?:]["'”’)\]]?$""")
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)]")
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running heads or feet
+_PARAGRAPH_SPACE = 0.3  # space over the usual between lines, in font sizes, that ends a paragraph
 
 Block = Union[str, SourceTable]
 
@@ -62,7 +64,7 @@ def read_pdf(data: bytes, doc_id: str, max_pages: Optional[int] = None) -> Docum
 
 
 def _read_pages(data: bytes, count: int) -> list[list[Item]]:
-    """Each page's lines (as text) and tables, in reading order."""
+    """Each page's lines (as :class:`TextLine`) and tables, in reading order."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -72,25 +74,68 @@ def _read_pages(data: bytes, count: int) -> list[list[Item]]:
         for index in range(min(count, len(document))):
             try:
                 page = document[index]
-                pages.append(_page_items(page))
+                pages.append(_page_layout(page))
                 page.close()
             except pdfium.PdfiumError:  # a broken page: say which rather than pdfium's internals
                 raise ReadError(f"not a valid PDF: cannot extract the text of page {index + 1}") from None
-        return pages
     finally:
         document.close()
+    # Columns are the document's: a page with too few lines to show its own takes theirs.
+    columns = document_gutter([gutter for _, _, gutter in pages])
+    laid_out = [_page_items(lines, ruled, page_columns(lines, gutter, columns)) for lines, ruled, gutter in pages]
+    return _as_text(laid_out)
 
 
-def _page_items(page: pdfium.PdfPage) -> list[Item]:
+class TextLine(str):
+    """A line of running text; ``spaced``: set apart from the line above it by more space than
+    the document leaves between the lines of a paragraph (a paragraph break)."""
+    spaced: bool = False
+
+
+def _as_text(pages: list[list[Union[Line, PageTable]]]) -> list[list[Item]]:
+    """The pages with each line as its text, marked where more space than usual sets it apart
+    from the line above it in the same column."""
+    def gap(above: object, line: object) -> Optional[float]:
+        if not (isinstance(above, Line) and isinstance(line, Line)) or line.top <= above.top \
+                or line.x0 >= above.x1 or above.x0 >= line.x1:
+            return None  # not the next line of the same column
+        return line.top - above.bottom
+
+    # The usual space: the lower quartile, as a document of short paragraphs has about as many
+    # breaks between paragraphs as lines within them.
+    gaps = sorted(g for page in pages for above, line in zip(page, page[1:])
+                  if (g := gap(above, line)) is not None and abs(g) < 2 * line.size)
+    usual = gaps[len(gaps) // 4] if gaps else None
+    out: list[list[Item]] = []
+    for page in pages:
+        items: list[Item] = []
+        for k, item in enumerate(page):
+            if not isinstance(item, Line):
+                items.append(item)
+                continue
+            line = TextLine(item.text)
+            space = gap(page[k - 1], item) if k else None
+            line.spaced = usual is not None and space is not None and space > usual + _PARAGRAPH_SPACE * item.size
+            items.append(line)
+        out.append(items)
+    return out
+
+
+def _page_layout(page: pdfium.PdfPage) -> tuple[list[Line], list[PageTable], Optional[Gutter]]:
+    """The page's lines of running text, its ruled tables, and the gutter it shows by itself."""
     words = page_words(page)
     if not words:
-        return []
+        return [], [], None
     ruled = ruled_tables(page, words)
     taken = {id(word) for table in ruled for word in table.words}
     lines = group_lines([word for word in words if id(word) not in taken])
-    items: list[Item] = []
+    return lines, ruled, page_gutter(lines, page.get_width())
+
+
+def _page_items(lines: list[Line], ruled: list[PageTable], gutter: Optional[Gutter]) -> list[Union[Line, PageTable]]:
+    items: list[Union[Line, PageTable]] = []
     run: list[Line] = []
-    for item in reading_order(lines, ruled, page.get_width()) + [None]:
+    for item in reading_order(lines, ruled, gutter) + [None]:
         if isinstance(item, Line):
             run.append(item)
             continue
@@ -101,15 +146,15 @@ def _page_items(page: pdfium.PdfPage) -> list[Item]:
     return items
 
 
-def _with_unruled_tables(lines: list[Line]) -> list[Item]:
-    """The lines as text, but for the runs of them that make a table."""
-    items: list[Item] = []
+def _with_unruled_tables(lines: list[Line]) -> list[Union[Line, PageTable]]:
+    """The lines, but for the runs of them that make a table."""
+    items: list[Union[Line, PageTable]] = []
     done = 0
     for first, end, table in unruled_tables(lines):
-        items += [line.text for line in lines[done:first]]
+        items += lines[done:first]
         items.append(table)
         done = end
-    return items + [line.text for line in lines[done:]]
+    return items + lines[done:]
 
 
 def _open(data: bytes, max_pages: Optional[int] = None) -> PdfReader:
@@ -178,7 +223,8 @@ def paragraphs(items: list[Block]) -> list[Block]:
     """Lines rejoined into paragraphs, hyphenation repaired; headings, captions and tables stand alone.
 
     Front matter (title, authors, affiliations: the lines before the first heading on the first
-    page) keeps one line per line. A paragraph ends at a short line closing a sentence.
+    page) keeps one line per line. A paragraph ends at a short line closing a sentence, and
+    before a line set apart by more space than the document leaves between lines (``spaced``).
     """
     if not items:
         return []
@@ -201,6 +247,7 @@ def paragraphs(items: list[Block]) -> list[Block]:
             current = None
             continue
         starts = (current is None or headings[i] or headings[i - 1] or _CAPTION.match(line) or _BULLET.match(line)
+                  or getattr(line, "spaced", False)
                   or (previous is not None and _PARAGRAPH_END.search(previous) and len(previous) < 0.8 * typical))
         if starts:
             if current is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 from typing import Optional, Sequence
@@ -27,6 +28,7 @@ CELL_GAP = 0.8
 KEEP_HYPHEN = frozenset({"self", "non", "well", "ill", "half", "cross", "all"})
 _GUTTER_BAND = (0.3, 0.7)  # where on the page a gutter between two columns may lie
 _WIDE_PIECE = 0.4  # a piece longer than this share of the page's text width is prose
+_SHORT_LINE = 4  # a line narrower than this many font sizes shows no column
 
 
 @dataclass
@@ -143,13 +145,37 @@ def group_lines(words: Sequence[Word]) -> list[Line]:
     return lines
 
 
-def reading_order(lines: list[Line], blocks: Sequence[Box], page_width: float) -> list[Box]:
+@dataclass
+class Gutter:
+    """The gap between two columns of text: ``x`` splits them, ``left`` is where the left
+    column's text stops and ``right`` where the right column's starts."""
+    x: float
+    left: float
+    right: float
+
+
+def document_gutter(gutters: Sequence[Optional[Gutter]]) -> Optional[Gutter]:
+    """The gutter most pages of a document show (by where their right column starts)."""
+    found = [g for g in gutters if g is not None]
+    if not found:
+        return None
+    edges = Counter(round(g.right) for g in found)
+    return next(g for g in found if round(g.right) == edges.most_common(1)[0][0])
+
+
+def page_columns(lines: list[Line], own: Optional[Gutter], document: Optional[Gutter]) -> Optional[Gutter]:
+    """The page's gutter: its own, else the document's when its lines fit it (a page with too
+    little text to show its columns by itself: two lines under a full-width table)."""
+    return own or (_fits(lines, document) if document is not None else None)
+
+
+def reading_order(lines: list[Line], blocks: Sequence[Box], gutter: Optional[Gutter]) -> list[Box]:
     """Lines and blocks (tables) in reading order: top to bottom, and on a two-column stretch
-    of the page the left column before the right one."""
-    gutter = _gutter(lines, page_width)
+    of the page (``gutter``: :func:`page_gutter`, :func:`page_columns`) the left column before
+    the right one."""
     items: list[Box] = [*lines, *blocks]
     items.sort(key=lambda item: item.top)
-    if gutter is None:
+    if not gutter:
         return items
     text_width = max(line.x1 for line in lines) - min(line.x0 for line in lines)
     ordered: list[Box] = []
@@ -167,34 +193,97 @@ def reading_order(lines: list[Line], blocks: Sequence[Box], page_width: float) -
     return ordered + left + right
 
 
-def _gutter(lines: list[Line], page_width: float) -> Optional[float]:
-    """The x of the gap between two columns of text, if the page has two."""
+def page_gutter(lines: list[Line], page_width: float) -> Optional[Gutter]:
+    """The gap between two columns of text, if the page shows two.
+
+    The gap is the widest stretch of the middle of the page that the fewest words cross, each
+    word widened by half a gutter's least width: the spaces between the words of a few lines
+    (or of a full-width title) that line up by chance are no gap. Lines of a word or two (page
+    numbers, centred in the gutter) show no column.
+    """
     if len(lines) < 6:
         return None
     low, high = (share * page_width for share in _GUTTER_BAND)
-    spans = [(w.x0, w.x1) for line in lines for w in line.words]
+    margin = CELL_GAP * median(line.size for line in lines) / 2
+    spans = [(w.x0 - margin, w.x1 + margin) for line in lines if not _is_short(line) for w in line.words]
     counts = [(sum(1 for x0, x1 in spans if x0 < x < x1), x) for x in range(int(low), int(high), 2)]
     if not counts:
         return None
-    crossing = min(count for count, _ in counts)
-    # The middle of the first stretch crossed least (the gap, not its edge next to the text).
-    start = next(k for k, (count, _) in enumerate(counts) if count == crossing)
-    stop = next((k for k in range(start, len(counts)) if counts[k][0] != crossing), len(counts))
-    x = float(counts[(start + stop - 1) // 2][1])
-    crossing = sum(1 for line in lines if any(w.x0 < x < w.x1 for w in line.words))
-    split = sum(1 for line in lines if line.x0 < x < line.x1 and not any(w.x0 < x < w.x1 for w in line.words))
-    only_left = sum(1 for line in lines if line.x1 <= x)
-    only_right = sum(1 for line in lines if line.x0 >= x)
+    fewest = min(count for count, _ in counts)
+    runs: list[list[int]] = []
+    for k, (count, _) in enumerate(counts):
+        if count == fewest:
+            if runs and runs[-1][-1] == k - 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+    widest = max(runs, key=len)  # the first of the widest
+    # Where in it: across the fewest words as they stand (a line may run into the gap), the
+    # middle of those.
+    exact = [(w.x0, w.x1) for line in lines if not _is_short(line) for w in line.words]
+    middle = (counts[widest[0]][1] + counts[widest[-1]][1]) / 2
+    x = min((counts[k][1] for k in widest),
+            key=lambda x: (sum(1 for x0, x1 in exact if x0 < x < x1), abs(x - middle)))
+    gutter = _gutter_at(lines, float(x))
+    crossing = sum(1 for line in lines if any(w.x0 < gutter.x < w.x1 for w in line.words))
+    split, only_left, only_right = _sides(lines, gutter.x)
     # Most lines either stop short of the gap or jump it, and there is text on both sides of it;
     # a title page has many lines across it.
     if crossing <= 0.4 * len(lines) and split + only_left + only_right >= 0.5 * len(lines) \
             and split + min(only_left, only_right) >= 3:
-        return x
+        return gutter
     return None
 
 
-def _split_at_gutter(item: Box, gutter: float, text_width: float) -> Optional[tuple[Optional[Box], Optional[Box]]]:
-    """(left part, right part) of a line or block, or None when it spans both columns."""
+def _fits(lines: list[Line], gutter: Gutter) -> Optional[Gutter]:
+    """The document's gutter on this page, when few of its lines cross it and some line of the
+    right column starts at that column's edge."""
+    if not lines:
+        return None
+    found = _gutter_at(lines, gutter.x)
+    crossing = sum(1 for line in lines if any(w.x0 < found.x < w.x1 for w in line.words))
+    starts_right = any(abs(piece[0].x0 - gutter.right) <= line.size
+                       for line in lines if not _is_short(line) for piece in line.pieces())
+    split, only_left, only_right = _sides([line for line in lines if not _is_short(line)], found.x)
+    if crossing <= 0.4 * len(lines) and starts_right and split + only_left >= 1 and split + only_right >= 1:
+        return found
+    return None
+
+
+def _gutter_at(lines: list[Line], x: float) -> Gutter:
+    """The gap around ``x``: from the end of the left column's text to the start of the right
+    column's, over the lines that stop short of ``x``, start after it or jump it."""
+    ends: list[float] = []
+    starts: list[float] = []
+    for line in lines:
+        if _is_short(line) or any(w.x0 < x < w.x1 for w in line.words):
+            continue
+        before = [w.x1 for w in line.words if w.x1 <= x]
+        after = [w.x0 for w in line.words if w.x0 >= x]
+        if before and after and min(after) - max(before) < CELL_GAP * line.size:
+            continue  # a line written across the gap
+        ends += before[-1:]
+        starts += after[:1]
+    return Gutter(x, max(ends, default=x), min(starts, default=x))
+
+
+def _sides(lines: list[Line], x: float) -> tuple[int, int, int]:
+    """How many lines jump ``x`` (words on both sides, none across), stop left of it, start right of it."""
+    split = sum(1 for line in lines if line.x0 < x < line.x1 and not any(w.x0 < x < w.x1 for w in line.words))
+    return split, sum(1 for line in lines if line.x1 <= x), sum(1 for line in lines if line.x0 >= x)
+
+
+def _is_short(line: Line) -> bool:
+    """A line of a word or two: a page number, a footnote mark, the last word of a paragraph."""
+    return line.x1 - line.x0 < _SHORT_LINE * max(line.size, 1)
+
+
+def _split_at_gutter(item: Box, at: Gutter, text_width: float) -> Optional[tuple[Optional[Box], Optional[Box]]]:
+    """(left part, right part) of a line or block, or None when it spans both columns (or
+    stands in the gap between them, as a centred page number does)."""
+    gutter = at.x
+    if at.left < item.x0 and item.x1 < at.right:
+        return None
     if item.x1 <= gutter:
         return item, None
     if item.x0 >= gutter:

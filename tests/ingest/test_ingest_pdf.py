@@ -68,6 +68,22 @@ def test_a_short_line_closing_a_sentence_ends_the_paragraph(make_pdf) -> None:
             "Power was normal.\n\nMRI showed") in text
 
 
+def test_space_between_lines_ends_the_paragraph(make_pdf) -> None:
+    # One line per patient, none closing a sentence: the space above each sets it apart, as the
+    # blank line does in the text version ("Case 2" then opens a paragraph of its own).
+    intro = ("Seven consecutive patients were treated between 2016 and 2022; their records were\n"
+             "reviewed by two of the authors. Individual results are given below, one line per\n"
+             "patient (age/sex, level, procedure with cement volume, pain before and after\n"
+             "treatment, follow-up, recurrence, relief):")
+    cases = ["Case 1: 71/F, L3, PVP (5.0 mL), VAS 7 to 1, 12 mo, no recurrence, partial relief",
+             "Case 2: 66/M, T12, PKP (6.5 mL), VAS 8 to 0, 20 mo, no recurrence, complete relief",
+             "Case 3: 45/F, T9, TAE + PVP (4.5 mL), VAS 8 to 2, 24 mo, no recurrence, partial relief"]
+    text = read_pdf(make_pdf([("title", "Cement for vertebral hemangiomas"), ("heading", "Results"),
+                              ("lines", intro), *[("lines", case) for case in cases]]), "x").text
+    assert "one line per patient (age/sex" in text  # the lines of one paragraph still joined
+    assert "relief):\n\n" + "\n\n".join(cases) in text
+
+
 def test_paragraph_continues_across_a_page_break(make_pdf) -> None:
     first = "The patient was seen again after six weeks, when the\nneurological examination"
     second = "was normal and she had returned to work without restrictions."
