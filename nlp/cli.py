@@ -13,6 +13,25 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Structured, evidence-backed case records from spinal-tumour case reports.")
 
 
+def _print_version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        installed = version("caseminer")
+    except PackageNotFoundError:
+        installed = "unknown (not installed)"
+    typer.echo(f"caseminer {installed}")
+    raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    show_version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_print_version,
+                                      help="print the version and exit"),
+) -> None:
+    """Structured, evidence-backed case records from spinal-tumour case reports."""
+
 
 @app.command()
 def extract(

@@ -158,8 +158,8 @@ def build(folder: Path, secret: Path) -> dict[str, Expect]:
     add("encrypted.pdf", encrypted_pdf(pdf, "secret"), Expect("failed", "encrypted"))
     add("pages.pdf", blank_pdf(PAGES), Expect("failed", f"{PAGES} pages"))
     add("malformed.xml", b"<?xml version='1.0'?><article><body><p>A 45-year-old woman</body>",
-        Expect("failed", "not valid XML"))
-    add("laughs.xml", billion_laughs(), Expect("failed", "not valid XML"))
+        Expect("failed", "not well-formed XML"))
+    add("laughs.xml", billion_laughs(), Expect("failed", "not well-formed XML"))
     words = ["the", "patient", "hemangioma", "pain", "T12", "5", "mL", "VAS", "8/10", "was", "at", "and"]
     line = " ".join(rng.choice(words) for _ in range(1_300_000))[:6_000_000]
     add("long-line.txt", line.encode("utf-8"), Expect("failed", "characters"))

@@ -22,10 +22,25 @@ def parse_xml(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise ReadError(f"not valid XML: {str(error).splitlines()[0] if str(error) else 'syntax error'}") from None
+        raise ReadError(f"not well-formed XML: {syntax_reason(error)}") from None
     if root is None:
-        raise ReadError("not valid XML: no root element")
+        raise ReadError("not well-formed XML: no root element")
     return root
+
+
+_WHERE = re.compile(r",? *line \d+, column \d+\s*$")
+
+
+def syntax_reason(error: etree.XMLSyntaxError) -> str:
+    """libxml2's reason on one line, where it is in words ("... at line 3, column 7"), without lxml's
+    "(<string>, line 1)" suffix."""
+    message = (error.msg or str(error) or "").strip()
+    message = re.sub(r"\s*\(<string>, line \d+\)\s*$", "", message.splitlines()[0] if message else "")
+    message = _WHERE.sub("", message).strip().rstrip(",.") or "syntax error"
+    line, column = error.position if error.position else (error.lineno, None)
+    if line and column:
+        return f"{message} at line {line}, column {column}"
+    return f"{message} at line {line}" if line else message
 
 
 def local_name(node: etree._Element) -> str:

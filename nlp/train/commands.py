@@ -3,7 +3,8 @@
 datasets are imported only when a command runs.
 
 Exit codes: 0 done; 1 invalid input (a span file or model folder that cannot be used: the
-message names the file and line); 2 usage errors (no such folder, a bad option).
+message names the file and line); 2 usage errors (no such folder, a bad option, a split the corpus
+lacks, a run folder where spans are expected).
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def corpus_build(
 ) -> None:
     """A train/validation/test DatasetDict split by document, words with BIO tags, and a card."""
     _offline_defaults()
-    from nlp.train.corpus import build_corpus, parse_split
+    from nlp.train.corpus import build_corpus, parse_split, run_folder_hint
     from nlp.train.importers import load_span_docs
     from nlp.train.spans import SpanError
     try:
@@ -61,6 +62,9 @@ def corpus_build(
         fail(str(exc), EXIT_USAGE)
     if not source.exists():
         fail(f"no such file or folder: {source}", EXIT_USAGE)
+    hint = run_folder_hint(source)
+    if hint:
+        fail(hint, EXIT_USAGE)
     try:
         docs = load_span_docs(source)
         chosen = [label.strip() for label in labels.split(",") if label.strip()] if labels else None
@@ -93,7 +97,7 @@ def train(
     """Train a token classifier (HF Trainer, best epoch kept) into a safetensors-only model folder."""
     _offline_defaults()
     from nlp.train.safeload import ModelFolderError
-    from nlp.train.trainer import TrainConfig, train_model
+    from nlp.train.trainer import TrainConfig, best_epoch_line, train_model
     if not data.is_dir():
         fail(f"no such corpus folder: {data}", EXIT_USAGE)
     if stride >= max_length // 2:
@@ -102,10 +106,10 @@ def train(
                       batch_size=batch_size, patience=patience, hidden_size=hidden_size, layers=layers, heads=heads,
                       intermediate_size=hidden_size * 4)
     try:
-        train_model(data, out, cfg, log=lambda m: typer.echo(m, err=True))
+        metrics = train_model(data, out, cfg, log=lambda m: typer.echo(m, err=True))
     except (ModelFolderError, FileNotFoundError, ValueError, OSError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, EXIT_INVALID)
-    typer.echo(f"model in {out}", err=True)
+    typer.echo(f"model in {out}; {best_epoch_line(metrics)}", err=True)
 
 
 def evaluate_model(
@@ -116,12 +120,14 @@ def evaluate_model(
     """Strict span precision, recall and F1 per label and micro (seqeval) on a corpus split."""
     _offline_defaults()
     from nlp.train.evaluate import evaluate_model as run
-    from nlp.train.evaluate import format_scores
+    from nlp.train.evaluate import UnknownSplit, format_scores
     from nlp.train.safeload import ModelFolderError
     if not data.is_dir():
         fail(f"no such corpus folder: {data}", EXIT_USAGE)
     try:
         result = run(model, data, split)
+    except UnknownSplit as exc:
+        fail(str(exc), EXIT_USAGE)
     except (ModelFolderError, FileNotFoundError, ValueError) as exc:
         fail(str(exc), EXIT_INVALID)
     typer.echo(format_scores(result).rstrip("\n"))

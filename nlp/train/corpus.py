@@ -118,6 +118,17 @@ def card(summary: BuildSummary, source: str, fractions, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def run_folder_hint(source: Path) -> Optional[str]:
+    """The one-line advice when ``source`` is a run's folder (``caseminer extract -o``) rather than
+    spans: its evidence becomes spans with ``caseminer corpus silver``; None for anything else."""
+    source = Path(source)
+    if (source.is_dir() and (source / "cases.jsonl").is_file() and (source / "manifest.jsonl").is_file()
+            and not any(source.glob("*.txt"))):
+        return (f"{source} is a run folder (cases.jsonl, manifest.jsonl), not spans; make spans from it first: "
+                f"caseminer corpus silver {source} -o spans.jsonl")
+    return None
+
+
 def load_corpus(path: Path):
     from datasets import load_from_disk
     path = Path(path)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 
+class UnknownSplit(ValueError):
+    """The corpus has no split of that name (a usage error: the message lists the splits it has)."""
+
+
 def evaluate_model(model_dir: Path, data_dir: Path, split: str = "test") -> dict:
     from nlp.train.corpus import load_corpus
     from nlp.train.modeldir import LoadedModel
@@ -13,7 +17,7 @@ def evaluate_model(model_dir: Path, data_dir: Path, split: str = "test") -> dict
 
     corpus = load_corpus(data_dir)
     if split not in corpus:
-        raise ValueError(f"the corpus has no {split!r} split: {data_dir}")
+        raise UnknownSplit(f"the corpus has no {split!r} split (it has {', '.join(corpus)}): {data_dir}")
     data = corpus[split]
     names = data.features["ner_tags"].feature.names
     loaded = LoadedModel(model_dir)

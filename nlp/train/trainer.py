@@ -15,6 +15,8 @@ from typing import Optional
 
 from nlp.train.windows import IGNORE, encode_windows
 
+PROGRESS_SECONDS = 15.0  # within an epoch, a line of progress at most this often (an epoch shorter says nothing)
+
 
 @dataclass
 class TrainConfig:
@@ -76,9 +78,35 @@ def train_model(data_dir: Path, out: Path, cfg: TrainConfig, log=print) -> dict:
     from nlp.train.safeload import load_token_classifier, load_tokenizer, quiet
 
     class EpochLog(TrainerCallback):
+        """A line per epoch (its validation figures) and, in a long epoch, a line of progress every
+        PROGRESS_SECONDS; silent once training is over (the best checkpoint's re-evaluation)."""
+
+        def __init__(self) -> None:
+            self.training = True
+            self.epoch = 0
+            self.first_step = 0
+            self.started = self.shown = time.monotonic()
+
+        def on_epoch_begin(self, args, state, control, **kwargs):
+            self.epoch = round(state.epoch or 0) + 1
+            self.first_step = state.global_step
+            self.started = self.shown = time.monotonic()
+
+        def on_step_end(self, args, state, control, **kwargs):
+            now = time.monotonic()
+            per_epoch = max(1, state.max_steps // max(1, round(args.num_train_epochs)))
+            done = state.global_step - self.first_step
+            if now - self.shown < PROGRESS_SECONDS or done >= per_epoch:  # the epoch's own line follows
+                return
+            self.shown = now
+            rate = done / max(now - self.started, 1e-9)
+            log(f"epoch {self.epoch} of {round(args.num_train_epochs)}: step {done} of {per_epoch} "
+                f"({rate:.1f} steps/s, about {(per_epoch - done) / rate:.0f} s left in the epoch)")
+
         def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-            log(f"epoch {state.epoch:.0f}: validation loss {metrics.get('eval_loss', 0):.3f}, "
-                f"F1 {metrics.get('eval_f1', 0):.3f}")
+            if self.training:
+                log(f"epoch {state.epoch:.0f}: validation loss {metrics.get('eval_loss', 0):.3f}, "
+                    f"F1 {metrics.get('eval_f1', 0):.3f}")
 
     quiet()
     from nlp.train.tokenizer import train_wordpiece
@@ -122,17 +150,22 @@ def train_model(data_dir: Path, out: Path, cfg: TrainConfig, log=print) -> dict:
             save_total_limit=1, save_only_model=True, report_to=[], disable_tqdm=True,
             use_cpu=not torch.cuda.is_available(), dataloader_num_workers=0,
             warmup_steps=0.1 if not cfg.base_model else 0.0, weight_decay=0.01)
+        epoch_log = EpochLog()
         trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=eval_ds,
                           data_collator=DataCollatorForTokenClassification(tokenizer),
                           compute_metrics=compute_metrics,
-                          callbacks=[EarlyStoppingCallback(early_stopping_patience=cfg.patience), EpochLog()])
+                          callbacks=[EarlyStoppingCallback(early_stopping_patience=cfg.patience), epoch_log])
         trainer.remove_callback(PrinterCallback)
         result = trainer.train()
-        best = trainer.evaluate()
+        epoch_log.training = False
         history = [h for h in trainer.state.log_history if "eval_f1" in h]
+        best_epoch = _best_epoch(history, trainer.state)
+        best = trainer.evaluate()  # the kept (best) checkpoint, reloaded
         training_args = json.loads(args.to_json_string())
     seconds = round(time.time() - started, 1)
-    metrics = {"validation": {k.removeprefix("eval_"): v for k, v in best.items()},
+    validation = {k.removeprefix("eval_"): v for k, v in best.items()}
+    validation["epoch"] = best_epoch
+    metrics = {"validation": validation, "best_epoch": best_epoch,
                "best_checkpoint": trainer.state.best_model_checkpoint and Path(
                    trainer.state.best_model_checkpoint).name,
                "epochs_run": round(trainer.state.epoch or 0, 2), "train_loss": result.training_loss,
@@ -140,6 +173,25 @@ def train_model(data_dir: Path, out: Path, cfg: TrainConfig, log=print) -> dict:
     modeldir.save(out, trainer.model, tokenizer, labels=labels, metrics=metrics,
                   training_args={**training_args, "caseminer": asdict(cfg)},
                   fingerprint=corpus_fingerprint(data_dir), base_model=cfg.base_model)
-    log(f"trained in {seconds} s ({metrics['epochs_run']} epochs); validation F1 "
-        f"{metrics['validation'].get('f1', 0):.3f}")
+    log(f"trained in {seconds} s ({metrics['epochs_run']:g} epochs)")
     return metrics
+
+
+def _best_epoch(history: list[dict], state) -> Optional[int]:
+    """The epoch of the kept checkpoint: the evaluation at its step, else the first with the best F1."""
+    step = getattr(state, "best_global_step", None)
+    if step is None and state.best_model_checkpoint:
+        tail = Path(state.best_model_checkpoint).name.rpartition("-")[2]
+        step = int(tail) if tail.isdigit() else None
+    at_step = [h for h in history if step is not None and h.get("step") == step]
+    if not at_step and history:
+        at_step = [max(history, key=lambda h: h.get("eval_f1", 0.0))]
+    return round(at_step[0]["epoch"]) if at_step else None
+
+
+def best_epoch_line(metrics: dict) -> str:
+    """The last line of ``caseminer train``: the kept epoch and its validation figures."""
+    v = metrics.get("validation", {})
+    return (f"best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run', 0):g} kept: validation F1 "
+            f"{v.get('f1', 0):.3f} (precision {v.get('precision', 0):.3f}, recall {v.get('recall', 0):.3f}, "
+            f"loss {v.get('loss', 0):.3f})")

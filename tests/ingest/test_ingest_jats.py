@@ -165,10 +165,10 @@ def test_external_dtd_is_not_loaded(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"<article><body><p>unclosed</body></article>", r"^not valid XML: Opening and ending tag mismatch"),
-    (b"\xff\xfe<\x00a\x00", r"^not valid XML: "),
-    (b"<a>&undefined;</a>", r"^not valid XML: "),
-    (b"just some words", r"^not valid XML: "),
+    (b"<article><body><p>unclosed</body></article>", r"^not well-formed XML: Opening and ending tag mismatch"),
+    (b"\xff\xfe<\x00a\x00", r"^not well-formed XML: "),
+    (b"<a>&undefined;</a>", r"^not well-formed XML: "),
+    (b"just some words", r"^not well-formed XML: "),
 ])
 def test_malformed_xml_gives_a_one_line_reason(data: bytes, message: str) -> None:
     with pytest.raises(ReadError, match=message) as error:

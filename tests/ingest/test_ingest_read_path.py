@@ -45,7 +45,7 @@ def test_dispatch(tmp_path: Path, name: str, data: bytes, fmt: str) -> None:
     ("empty.pdf", b"", "empty file"),
     ("blank.nxml", b"  \n ", "empty file"),
     ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data, not text"),
-    ("broken.xml", b"<article><p>never closed</article>", "not valid XML: "),
+    ("broken.xml", b"<article><p>never closed</article>", "not well-formed XML: "),
     ("notes.docx", b"PK\x03\x04", "unsupported file type: .docx"),
 ])
 def test_unreadable_input_gives_a_one_line_reason(tmp_path: Path, name: str, data: bytes, message: str) -> None:
