@@ -36,7 +36,8 @@ def _main(
 @app.command()
 def extract(
     inputs: List[Path] = typer.Argument(..., help="files or folders (searched recursively)"),
-    out: Path = typer.Option(..., "-o", "--out", help="output folder (an earlier run there is replaced)"),
+    out: Path = typer.Option(..., "-o", "--out", help="output folder: new, empty, or an earlier run's (which "
+                             "is replaced)"),
     workers: int = typer.Option(1, "--workers", min=1, help="worker processes (with --engine dask and no "
                                 "--scheduler: the LocalCluster's)"),
     timeout: float = typer.Option(120.0, "--timeout", min=1, help="seconds allowed per input file"),
@@ -52,6 +53,8 @@ def extract(
                                             "(tcp://host:8786); default a LocalCluster of --workers processes"),
     model: Optional[Path] = typer.Option(None, "--model", help="a trained model folder (caseminer train); "
                                          "its spans join the rules' candidates"),
+    force: bool = typer.Option(False, "--force", help="write into a folder that holds other files (never over "
+                               "them: a file caseminer did not write is never touched)"),
 ) -> None:
     """Extract case records from INPUTS into OUT: cases.jsonl, cases.csv, texts/, manifest.csv."""
     from nlp.ingest import Limits
@@ -65,7 +68,7 @@ def extract(
     try:
         summary = run_extract(inputs, out, workers=workers, timeout=timeout,
                               limits=Limits(max_bytes=max_bytes, max_pages=max_pages), progress=progress,
-                              resume=resume, engine=engine, scheduler=scheduler, model=model)
+                              resume=resume, engine=engine, scheduler=scheduler, model=model, force=force)
     except UsageError as exc:
         fail(str(exc))
     except KeyboardInterrupt:  # what is written so far is whole (see nlp/run/writer.py)
@@ -76,6 +79,17 @@ def extract(
                f"in {out}", err=True)
     if summary.failed:
         raise typer.Exit(EXIT_FAILED_INPUT)
+
+
+@app.command()
+def restore(out: Path = typer.Argument(..., help="a run folder whose last run was stopped before it finished")) -> None:
+    """Put back the earlier run that a stopped run into OUT left whole in OUT/.previous/."""
+    from nlp.run import UsageError, restore_run
+    try:
+        started = restore_run(out)
+    except UsageError as exc:
+        fail(str(exc))
+    typer.echo(f"restored the run started {started} in {out}", err=True)
 
 
 @app.command()

@@ -1,7 +1,7 @@
 """The per-file job: one input file read and extracted into document results.
 
-Every engine runs :func:`process_file` on its workers, after building the pipeline once and
-calling :func:`warm_up`; the main process uses the hashing and :func:`failure` for files it
+Every engine runs :func:`process_file` on its workers, with the pipeline of
+:func:`worker_pipeline` built once per worker; the main process uses the hashing and :func:`failure` for files it
 decides about without a worker.
 """
 from __future__ import annotations
@@ -78,6 +78,32 @@ def process_file(nlp, path: Path, limits: Limits) -> list[DocResult]:
 _WARM_UP = ("Case report\nA 47-year-old woman had back pain for 6 months and VAS 8/10. MRI showed a T8 hemangioma. "
             "The right T8 intercostal artery was embolized with PVA, then vertebroplasty with 4 mL of PMMA; "
             "blood loss was 300 mL. 30 Gy. At 12 months of follow-up she was pain free without recurrence.\n")
+
+
+# scispaCy's abbreviation detector finds "( ... )" with a pattern of any length, so its matcher
+# returns every pair of brackets in a document, quadratic in time and memory (a 990,000-character
+# text: 41 s and 1 GB in that one component); its own filter then keeps the pairs with at most 8
+# tokens inside. The pattern bounded to 8 gives the same matches, in the same order.
+ABBREVIATION_MAX_TOKENS = 8
+
+
+def bound_abbreviation_matcher(nlp) -> None:
+    from spacy.matcher import Matcher
+    if "abbreviation_detector" not in nlp.pipe_names:
+        return
+    matcher = Matcher(nlp.vocab)
+    matcher.add("parenthesis", [[{"ORTH": "("}, {"OP": f"{{1,{ABBREVIATION_MAX_TOKENS}}}"}, {"ORTH": ")"}]])
+    nlp.get_pipe("abbreviation_detector").matcher = matcher
+
+
+def worker_pipeline(model: Optional[Path] = None):
+    """The pipeline a worker extracts with (``model``: a trained model folder whose spans join the
+    rules): built, its abbreviation matcher bounded, warmed up."""
+    from nlp.pipeline import build_pipeline
+    nlp = build_pipeline(model=model)
+    bound_abbreviation_matcher(nlp)
+    warm_up(nlp)
+    return nlp
 
 
 def warm_up(nlp) -> None:

@@ -13,6 +13,19 @@ from pathlib import Path
 TABLE_FILES = ("manifest.csv", "cases.csv", "cases.parquet", "treatments.csv", "outcomes.csv",
                "combinations.csv", "codebook.csv", "codebook.md", "dataset")
 REPORT_FILES = ("report.html", "report", "figures")
+STAGING_DIR = ".dataset.tmp"  # build_tables' working folder
+OLD_DATASET_DIR = ".dataset.old"  # the earlier dataset/ while the new one takes its place
+
+
+def with_temporaries(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` and the hidden names they are written under first (what a kill can leave)."""
+    from nlp.dataset.csvio import temporary_name
+    return names + tuple(temporary_name(Path(name)).name for name in names)
+
+
+# Every name at the top of a run folder that building the tables, or the report, may write.
+TABLE_OUTPUTS = with_temporaries(TABLE_FILES) + (STAGING_DIR, OLD_DATASET_DIR)
+REPORT_OUTPUTS = with_temporaries(REPORT_FILES)
 
 
 def build_tables(outdir: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from nlp.schema import SCHEMA_VERSION
+from nlp.dataset import OLD_DATASET_DIR
 from nlp.dataset.codebook import codebook_rows
 from nlp.dataset.csvio import write_text_atomic
 
@@ -102,7 +103,7 @@ def write_dataset(outdir: Path, splits: dict[str, Path], documents: dict, counts
     datasets.DatasetDict(built).save_to_disk(str(new), num_shards=shards)
     write_text_atomic(new / "README.md", dataset_card(outdir, documents, counts))
     target = outdir / DATASET_DIR
-    old = outdir / f".{DATASET_DIR}.old"
+    old = outdir / OLD_DATASET_DIR
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)

@@ -22,11 +22,13 @@ from typing import Iterator, Optional
 import pandas as pd
 
 from nlp.schema import FIELDS, OUTCOME_CODES
+from nlp.dataset import REPORT_OUTPUTS
 from nlp.dataset.csvio import format_value, open_atomic
 from nlp.dataset.fields import NUMBER, REGIONS, SPECS, is_set
 from nlp.dataset.figures import write_figures
 from nlp.dataset.highlight import Mark, highlighted, snippet, span_is_valid
 from nlp.dataset.rundir import check_run, iter_records, load_documents, read_text, records_by_document
+from nlp.dataset.runmarker import add_outputs
 
 FLAG_BELOW = 0.5
 SPLIT_ABOVE = 50
@@ -370,6 +372,7 @@ def _sections(outdir: Path, documents: dict, docs: list[_Doc]) -> Iterator[_Doc]
 def write_report(outdir: Path, flag_below: float = FLAG_BELOW, split_above: int = SPLIT_ABOVE) -> Path:
     """figures/ and report.html (and report/ for a large run) in ``outdir``; returns report.html."""
     outdir = check_run(outdir)
+    add_outputs(outdir, REPORT_OUTPUTS)  # first: a new run into the folder then replaces them too
     if not (outdir / "combinations.csv").exists() or not (outdir / "cases.parquet").exists():
         from nlp.dataset.tables import build_tables
         build_tables(outdir)

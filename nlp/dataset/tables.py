@@ -11,7 +11,7 @@ import shutil
 from contextlib import ExitStack
 from pathlib import Path
 
-from nlp.dataset import codebook, hf
+from nlp.dataset import STAGING_DIR, codebook, hf
 from nlp.dataset.combinations import CombinationStats
 from nlp.dataset.csvio import CsvWriter, write_frame
 from nlp.dataset.models import (CasesTable, CombinationsTable, ManifestTable, OutcomesTable,
@@ -21,7 +21,6 @@ from nlp.dataset.rows import case_row, outcome_rows, treatment_rows
 from nlp.dataset.rundir import chunked, iter_records, load_documents, manifest_rows
 
 CHUNK_SIZE = 1000
-STAGING = ".dataset.tmp"
 
 
 def write_manifest_table(outdir: Path) -> None:
@@ -37,7 +36,7 @@ def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
     outdir = Path(outdir)
     write_manifest_table(outdir)
     documents = load_documents(outdir)
-    staging = outdir / STAGING
+    staging = outdir / STAGING_DIR
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     stats = CombinationStats()

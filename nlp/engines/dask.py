@@ -22,7 +22,7 @@ from typing import Any, Iterator, Optional
 
 from nlp.engines import Job
 from nlp.ingest import Limits
-from nlp.job import DocResult, failure, file_sha256, process_file, warm_up
+from nlp.job import DocResult, failure, file_sha256, process_file, worker_pipeline
 
 BATCH_FILES = 8  # files per task
 BATCH_BYTES = 8_000_000  # a batch is cut earlier when its files add up to this
@@ -36,9 +36,7 @@ def pipeline(model: Optional[str] = None):
     warmed up once."""
     nlp = _PIPELINE.get(str(model))
     if nlp is None:
-        from nlp.pipeline import build_pipeline
-        nlp = build_pipeline(model=Path(model) if model else None)
-        warm_up(nlp)
+        nlp = worker_pipeline(Path(model) if model else None)
         _PIPELINE[str(model)] = nlp
     return nlp
 

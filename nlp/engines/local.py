@@ -21,7 +21,7 @@ from typing import Iterator, Optional
 
 from nlp.engines import Job
 from nlp.ingest import Limits
-from nlp.job import DocResult, failure, file_sha256, process_file, warm_up
+from nlp.job import DocResult, failure, file_sha256, process_file, worker_pipeline
 
 
 def _end_with_parent(parent: int) -> None:
@@ -49,9 +49,7 @@ def _worker_main(conn: Connection, limits: Limits, parent: int, model: Optional[
     # is gone (killed) ends with it.
     _end_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from nlp.pipeline import build_pipeline
-    nlp = build_pipeline(model=model)
-    warm_up(nlp)
+    nlp = worker_pipeline(model)
     # What a library says about one broken file (pypdf: "EOF marker not found") is not for the
     # terminal: a file's one-line reason in the manifest and on stderr says it.
     logging.disable(logging.CRITICAL)

@@ -1,22 +1,30 @@
 """A run: inputs in, case records, texts and a manifest out (``caseminer extract``).
 
-Every input is accounted for in the manifest. The engine extracts files in any order; results
-are written in input order as soon as the ones before them are (see :mod:`nlp.run.writer`), and
-the tables are built at the end.
+Every input is accounted for in the manifest. The output folder is claimed first (one run at a
+time, only caseminer's files touched: :mod:`nlp.run.outdir`). The engine extracts files in any
+order; results are written in input order as soon as the ones before them are (see
+:mod:`nlp.run.writer`), and the tables are built at the end.
 """
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from nlp.engines import EngineError, make_engine
+from nlp.dataset import TABLE_OUTPUTS
+from nlp.engines import Engine, EngineError, make_engine
 from nlp.ingest import Limits
 from nlp.job import DocResult
-from nlp.run.discovery import NoInput, collect_inputs, readable, unread_result
-from nlp.run.resume import KeptFile, Previous
-from nlp.run.writer import RunWriter
+from nlp.run.discovery import Input, NoInput, collect_inputs, readable, unread_result
+from nlp.run.lock import FolderBusy
+from nlp.run.outdir import FolderRefused, OutputFolder
+from nlp.run.resume import RESUME_DIR, RESUMED, KeptFile, Previous
+from nlp.run.writer import WRITER_OUTPUTS, RunWriter
+
+# Every name a run may write at the top of OUTDIR: what its marker lists from the start.
+RUN_OUTPUTS = WRITER_OUTPUTS + TABLE_OUTPUTS + (RESUME_DIR,)
 
 
 class UsageError(Exception):
@@ -36,31 +44,47 @@ class RunSummary:
 
 def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: float = 120.0,
                 limits: Optional[Limits] = None, progress: Optional[bool] = None, resume: bool = False,
-                engine: str = "local", scheduler: Optional[str] = None, model: Optional[Path] = None) -> RunSummary:
+                engine: str = "local", scheduler: Optional[str] = None, model: Optional[Path] = None,
+                force: bool = False) -> RunSummary:
     """Extract every input into ``outdir``; each file gets ``timeout`` seconds and ``limits``.
 
     ``resume``: keep what an earlier run in ``outdir`` finished (see :mod:`nlp.run.resume`).
     ``engine``: ``local`` or ``dask`` (see :func:`nlp.engines.make_engine`, with ``workers`` and
-    ``scheduler``). ``model``: a trained model folder whose spans join the rules' candidates."""
+    ``scheduler``). ``model``: a trained model folder whose spans join the rules' candidates.
+    ``force``: write into a folder that holds files but no caseminer run (never over them)."""
     limits = limits or Limits()
     try:
         pool = make_engine(engine, workers, timeout, limits, scheduler=scheduler, model=model)
-        inputs = collect_inputs(paths)
+        inputs = collect_inputs(paths, outdir, RUN_OUTPUTS)
     except (EngineError, NoInput) as exc:
         raise UsageError(str(exc)) from None
-    if outdir.exists() and not outdir.is_dir():
-        raise UsageError(f"not a folder: {outdir}")
-    try:
-        previous = Previous.prepare(outdir) if resume else None
-        writer = RunWriter(outdir, resume=resume)
-    except OSError as exc:
-        raise UsageError(f"cannot write to {outdir}: {exc.strerror or exc}") from None
+    folder = OutputFolder(outdir, force)
+    with ExitStack() as held:
+        try:
+            held.enter_context(folder)
+            notice = folder.make_room(RUN_OUTPUTS, keep=RESUMED + (RESUME_DIR,) if resume else ())
+            previous = Previous.prepare(outdir) if resume else None
+            writer = RunWriter(outdir)
+        except (FolderRefused, FolderBusy) as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"cannot write to {outdir}: {exc.strerror or exc}") from None
+        if notice:
+            print(f"caseminer: {notice}", file=sys.stderr)
+        summary = _extract(inputs, writer, pool, previous, limits, progress)
+        folder.finish()
+    return summary
+
+
+def _extract(inputs: list[Input], writer: RunWriter, pool: Engine, previous: Optional[Previous], limits: Limits,
+             progress: Optional[bool]) -> RunSummary:
+    """Every input through the engine (or from the earlier run) into the writer, in input order."""
     summary = RunSummary()
     jobs: list[tuple[int, str]] = []
     kept: dict[int, KeptFile] = {}
     done: dict[int, list[DocResult]] = {}
     for i, inp in enumerate(inputs):
-        if not readable(inp.path):
+        if inp.refused or not readable(inp.path):
             done[i] = [unread_result(inp, limits)]
         elif previous and (hit := previous.lookup(inp.path, limits)) is not None:
             kept[i] = hit
@@ -93,3 +117,17 @@ def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: floa
         previous.discard()
     summary.counts, summary.records = writer.counts, writer.records
     return summary
+
+
+def restore_run(outdir: Path) -> str:
+    """``caseminer restore``: the whole run kept in ``OUTDIR/.previous/`` put back in place of what
+    a stopped replacement left; returns when that run started."""
+    if not outdir.is_dir():
+        raise UsageError(f"no such folder: {outdir}")
+    try:
+        with OutputFolder(outdir) as folder:
+            return folder.restore().started
+    except (FolderRefused, FolderBusy) as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot restore in {outdir}: {exc.strerror or exc}") from None

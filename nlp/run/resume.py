@@ -21,9 +21,12 @@ from typing import Iterable, Optional
 from nlp.ids import safe_id, writable
 from nlp.ingest import Limits, document_id_for
 from nlp.job import DocResult, file_sha256
-from nlp.run.writer import RESUME_DIR
 
+RESUME_DIR = ".resume"
 KEPT_STATUSES = ("ok", "no_case")
+# What a resume takes from the run in OUTDIR, the manifest last: a move killed midway is finished
+# by the next resume.
+RESUMED = ("cases.jsonl", "texts", "manifest.jsonl")
 
 _REPEAT_SUFFIX = re.compile(r"__\d+$")
 
@@ -61,8 +64,7 @@ class Previous:
         incoming = self.root / "incoming"
         if (outdir / "manifest.jsonl").exists() or incoming.exists():
             incoming.mkdir(parents=True, exist_ok=True)
-            # The manifest last: a move killed midway is finished by the next resume.
-            for name in ("cases.jsonl", "texts", "manifest.jsonl"):
+            for name in RESUMED:
                 if (outdir / name).exists() and not (incoming / name).exists():
                     os.replace(outdir / name, incoming / name)
             if (incoming / "manifest.jsonl").exists():

@@ -5,21 +5,21 @@ A document is written in three steps, each whole: its text (under a hidden tempo
 then renamed), all its records (one write of whole lines), then its manifest row (one line).
 A run killed at any point leaves whole lines and whole texts, and a document that has its
 manifest row has its text and all its records. The tables are derived from them at the end.
+The folder is made ready first (:mod:`nlp.run.outdir`): none of these names is there.
 """
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
-from nlp.dataset import build_tables, remove_outputs
+from nlp.dataset import build_tables
 from nlp.ids import UniqueIds, printable, safe_id, writable
 from nlp.job import DocResult, one_line
 
-RUN_FILES = ("cases.jsonl", "manifest.jsonl")
-RESUME_DIR = ".resume"
+TEXTS_DIR = "texts"
+WRITER_OUTPUTS = ("cases.jsonl", "manifest.jsonl", TEXTS_DIR)
 
 
 class AppendFile:
@@ -48,20 +48,13 @@ def write_atomic(path: Path, data: bytes) -> None:
 class RunWriter:
     """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``)."""
 
-    def __init__(self, outdir: Path, resume: bool = False):
+    def __init__(self, outdir: Path):
         self.outdir = outdir
-        self.texts = outdir / "texts"
+        self.texts = outdir / TEXTS_DIR
         self.ids = UniqueIds()
         self.hashes: dict[str, str] = {}
         self.counts: dict[str, int] = {}
         self.records = 0
-        outdir.mkdir(parents=True, exist_ok=True)
-        for name in RUN_FILES:  # a new run replaces an earlier one
-            (outdir / name).unlink(missing_ok=True)
-        remove_outputs(outdir)
-        if not resume:  # the earlier run's results kept aside for --resume go with it
-            shutil.rmtree(outdir / RESUME_DIR, ignore_errors=True)
-        shutil.rmtree(self.texts, ignore_errors=True)
         self.texts.mkdir()
         self.cases = AppendFile(outdir / "cases.jsonl")
         self.manifest = AppendFile(outdir / "manifest.jsonl")
