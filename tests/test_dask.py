@@ -9,6 +9,8 @@ import pytest
 from hostile import EXAMPLES, report
 from nlp.run import UsageError, run_extract
 
+pytestmark = pytest.mark.slow  # worker processes, kills and timeouts
+
 pytest.importorskip("distributed")
 
 

@@ -14,6 +14,8 @@ import pytest
 import hostile
 from nlp.ingest import Limits, ReadError, read_path
 
+pytestmark = pytest.mark.slow  # worker processes, kills and timeouts
+
 TIMEOUT = 3  # seconds per file: the 100,000 numbers run past it, every good report is far within it
 RUN_LIMIT = 90  # seconds for the whole run
 

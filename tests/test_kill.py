@@ -14,6 +14,8 @@ import pytest
 
 from hostile import TWO_CASES, command, report
 
+pytestmark = pytest.mark.slow  # worker processes, kills and timeouts
+
 DOCUMENTS = 40
 
 

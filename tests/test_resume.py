@@ -15,6 +15,8 @@ import pytest
 from hostile import EXAMPLES, TWO_CASES, command, report
 from nlp.run import run_extract
 
+pytestmark = pytest.mark.slow  # worker processes, kills and timeouts
+
 DOCUMENTS = 24
 
 

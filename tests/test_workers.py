@@ -1,4 +1,5 @@
 """A document that hangs or crashes its worker costs only itself."""
+import pytest
 import os
 import time
 from pathlib import Path
@@ -6,6 +7,8 @@ from pathlib import Path
 from nlp.engines import local
 from nlp.engines.local import WorkerPool
 from nlp.job import DocResult
+
+pytestmark = pytest.mark.slow  # worker processes, kills and timeouts
 
 
 def _fake_process_file(nlp, path: Path, max_bytes: int):
