@@ -32,7 +32,8 @@ _MIN_ROWS = {"pipe": 2, "tab": 2, "aligned": 3}
 
 
 @dataclass(frozen=True)
-class _Line:
+class Line:
+    """One line of a text, where it starts."""
     start: int
     text: str
 
@@ -43,7 +44,7 @@ class _Line:
 
 def find_text_tables(text: str) -> list[Table]:
     """The tables of a plain text, in order; cell spans point into ``text``."""
-    lines = _lines(text)
+    lines = text_lines(text)
     tables: list[Table] = []
     i = 0
     while i < len(lines):
@@ -58,10 +59,10 @@ def find_text_tables(text: str) -> list[Table]:
     return tables
 
 
-def _lines(text: str) -> list[_Line]:
+def text_lines(text: str) -> list[Line]:
     out, pos = [], 0
     for line in text.split("\n"):
-        out.append(_Line(pos, line))
+        out.append(Line(pos, line))
         pos += len(line) + 1
     return out
 
@@ -82,7 +83,7 @@ def _layout(line: str) -> Optional[str]:
     return None
 
 
-def _table(text: str, lines: list[_Line], first: int, stop: int, layout: str) -> Optional[Table]:
+def _table(text: str, lines: list[Line], first: int, stop: int, layout: str) -> Optional[Table]:
     run = lines[first:stop]
     rows_lines = [line for line in run if not (layout == "pipe" and _is_rule(line.text))]
     if len(rows_lines) < _MIN_ROWS[layout]:
@@ -113,7 +114,7 @@ def looks_like_header(cells: Sequence[str]) -> bool:
     return any(re.search(r"[A-Za-z]", cell) for cell in filled) and not any(_NUMBERISH.fullmatch(c) for c in filled)
 
 
-def _split(text: str, line: _Line, separator: str, outer: bool) -> list[Cell]:
+def _split(text: str, line: Line, separator: str, outer: bool) -> list[Cell]:
     """Cells between separators; with ``outer`` the separators that open and close the line
     ("| a | b |") delimit no cell."""
     edges = [-1] + [m.start() for m in re.finditer(re.escape(separator), line.text)] + [len(line.text)]
@@ -165,7 +166,7 @@ def column_of(columns: Sequence[tuple[float, float]], x0: float, x1: float) -> i
     return min(range(len(columns)), key=lambda k: max(columns[k][0] - middle, middle - columns[k][1], 0))
 
 
-def _aligned_grid(text: str, lines: list[_Line]) -> list[list[Cell]]:
+def _aligned_grid(text: str, lines: list[Line]) -> list[list[Cell]]:
     pieces = [[(m.start(), m.end()) for m in _ALIGNED_PIECE.finditer(line.text)] for line in lines]
     columns = aligned_columns(pieces, min_gap=2)
     grid = []
@@ -181,7 +182,7 @@ def _aligned_grid(text: str, lines: list[_Line]) -> list[list[Cell]]:
     return grid
 
 
-def _caption(lines: list[_Line], first: int) -> tuple[Optional[TextSpan], Optional[TextSpan]]:
+def _caption(lines: list[Line], first: int) -> tuple[Optional[TextSpan], Optional[TextSpan]]:
     """Label and caption from the line above the table (a blank line between allowed)."""
     above = first - 1
     if above >= 0 and not lines[above].text.strip():
@@ -199,7 +200,7 @@ def _caption(lines: list[_Line], first: int) -> tuple[Optional[TextSpan], Option
     return TextSpan(label, start, start + len(label)), caption
 
 
-def _notes(lines: list[_Line], after: int) -> tuple[TextSpan, ...]:
+def _notes(lines: list[Line], after: int) -> tuple[TextSpan, ...]:
     """Note lines right under the table, up to the first blank or other line."""
     notes = []
     for line in lines[after:]:

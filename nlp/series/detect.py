@@ -12,6 +12,7 @@ from typing import Iterator, Optional
 
 from nlp.extract.cells import Cell
 from nlp.ingest.document import Document, Table
+from nlp.ingest.tables import Line, text_lines
 
 _PIPE_RULE = re.compile(r"^\s*[|+]?(?:\s*:?[-=]{2,}:?\s*[|+])+\s*(?::?[-=]{2,}:?\s*)?[|+]?\s*$")
 _ALIGNED_GAP = re.compile(r"\S {2,}(?=\S)")
@@ -30,24 +31,6 @@ class Grid:
     lines: list[list[Cell]]
     labels: list[Optional[Cell]] = field(default_factory=list)  # list layout: "Case 1"
     header_lines: int = 0  # leading lines a reader marked as the header (0: not marked, inferred)
-
-
-@dataclass(frozen=True)
-class Line:
-    start: int
-    text: str
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-
-def text_lines(text: str) -> list[Line]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append(Line(pos, line))
-        pos += len(line) + 1
-    return out
 
 
 def _cell(text: str, start: int, end: int) -> Cell:
