@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,15 +17,20 @@ from nlp.patterns import load_patterns
 from nlp.train.model_extractor import MODEL_COMPONENT
 
 
+_NEWLINE = re.compile("\n")
+
+
 @Language.component("caseminer_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headings, table rows and list items stand alone; so does a
     patient's label run on into the text.
     (Set through the array: one ``is_sent_start`` at a time rescans the doc each time.)"""
     starts = doc.to_array([SENT_START])
-    for token in doc[:-1]:
-        if "\n" in token.text:
-            starts[token.i + 1] = 1
+    if len(doc) > 1:  # the token after each one holding a newline (located by offsets, not token by token)
+        token_starts = doc.to_array([IDX])
+        newlines = numpy.fromiter((m.start() for m in _NEWLINE.finditer(doc.text)), dtype=numpy.int64)
+        holders = numpy.unique(numpy.searchsorted(token_starts, newlines, side="right") - 1)
+        starts[holders[holders < len(doc) - 1] + 1] = 1
     # a patient's label opens a sentence even where the text runs on ("... was done Case 2: ...")
     for m in load_patterns("series")["regex"]["patients"]["case_label_cs"].finditer(doc.text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")

@@ -36,6 +36,7 @@ from typing_extensions import TypeAliasType
 
 from nlp.normalize.levels import LEVEL_RE
 from nlp.normalize.numbers import NUMBER_RE
+from nlp.patterns.prefilter import gated
 from nlp.schema import FIELDS
 
 PATTERN_DIR = Path(__file__).resolve().parent
@@ -168,9 +169,10 @@ def _compiler(where: str, macros: dict[str, str]):
         if unknown:
             raise PatternError(f"{where}: {key}: unknown macro {unknown[0]}")
         try:
-            return re.compile(expanded, 0 if case_sensitive else re.IGNORECASE)
+            compiled = re.compile(expanded, 0 if case_sensitive else re.IGNORECASE)
         except re.error as exc:
             raise PatternError(f"{where}: {key}: bad regular expression: {exc}") from None
+        return gated(compiled)
     return compile_one
 
 
