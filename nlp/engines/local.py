@@ -44,12 +44,13 @@ def _next_job(conn: Connection, parent: int):
     return conn.recv()
 
 
-def _worker_main(conn: Connection, limits: Limits, parent: int, model: Optional[Path] = None) -> None:
+def _worker_main(conn: Connection, limits: Limits, parent: int, model: Optional[Path] = None,
+                 pipeline=None) -> None:
     # Ctrl-C is the main process's to handle (it stops the workers); a worker whose main process
     # is gone (killed) ends with it.
     _end_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    nlp = worker_pipeline(model)
+    nlp = pipeline if pipeline is not None else worker_pipeline(model)
     # What a library says about one broken file (pypdf: "EOF marker not found") is not for the
     # terminal: a file's one-line reason in the manifest and on stderr says it.
     logging.disable(logging.CRITICAL)
@@ -67,9 +68,10 @@ def _worker_main(conn: Connection, limits: Limits, parent: int, model: Optional[
 
 
 class _Worker:
-    def __init__(self, ctx, limits: Limits, model: Optional[Path] = None):
+    def __init__(self, ctx, limits: Limits, model: Optional[Path] = None, pipeline=None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, limits, os.getpid(), model), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, limits, os.getpid(), model, pipeline),
+                                   daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -99,10 +101,22 @@ class WorkerPool:
         self.limits = limits or Limits()
         self.model = model  # a trained model folder whose spans join the rules
         self.startup_timeout = startup_timeout
+        self.pipeline = None
+
+    def _inherited_pipeline(self):
+        """A forked worker inherits the pipeline built here once, its patterns compiled and gated
+        (seconds of start-up each worker would otherwise repeat). Not with a model: torch's
+        threads do not survive a fork."""
+        if self.pipeline is None and self.ctx.get_start_method() == "fork" and self.model is None:
+            self.pipeline = worker_pipeline()
+        return self.pipeline
+
+    def _start(self) -> _Worker:
+        return _Worker(self.ctx, self.limits, self.model, self._inherited_pipeline())
 
     def run(self, jobs: list[Job]) -> Iterator[tuple[int, list[DocResult]]]:
         pending = list(reversed(jobs))
-        workers = [_Worker(self.ctx, self.limits, self.model) for _ in range(min(self.size, len(jobs)))]
+        workers = [self._start() for _ in range(min(self.size, len(jobs)))]
         for w in workers:
             w.deadline = time.monotonic() + self.startup_timeout
         try:
@@ -141,5 +155,5 @@ class WorkerPool:
             raise RuntimeError(f"a worker died before it was ready ({reason})")
         index, path = job
         yield index, [failure(path, reason, file_sha256(Path(path), self.limits.max_bytes))]
-        workers[i] = _Worker(self.ctx, self.limits, self.model)
+        workers[i] = self._start()
         workers[i].deadline = time.monotonic() + self.startup_timeout

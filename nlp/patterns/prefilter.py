@@ -55,7 +55,7 @@ def _minimal(strings: frozenset[str]) -> frozenset[str]:
 
 def _best(*sets: Optional[frozenset[str]]) -> Optional[frozenset[str]]:
     """The most selective of the sets: the longest shortest string, then the fewest strings."""
-    usable = [_minimal(s) for s in sets if s and "" not in s and len(s) <= MAX_REQUIRED]
+    usable = [s for s in sets if s and "" not in s and len(s) <= MAX_REQUIRED]
     if not usable:
         return None
     return max(usable, key=lambda s: (min(len(x) for x in s), -len(s)))
@@ -101,7 +101,7 @@ def _branch(branches: list[_Info]) -> _Info:
     required = None
     each = [_best(b.exact, b.required) for b in branches]
     if all(each):
-        union = frozenset().union(*each)
+        union = _minimal(frozenset().union(*each))
         required = union if len(union) <= MAX_REQUIRED else None
     return _Info(exact, required)
 
@@ -146,7 +146,8 @@ def _sequence(items) -> _Info:
 def required_literals(pattern: re.Pattern) -> Optional[frozenset[str]]:
     """Casefolded strings one of which every match of ``pattern`` contains, or None."""
     info = _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
-    return _best(info.exact, info.required)
+    best = _best(info.exact, info.required)
+    return _minimal(best) if best else None
 
 
 class _Literals:
