@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -41,7 +41,7 @@ def pmcid(text: str) -> str:
 
 
 def _xml(element: etree._Element) -> bytes:
-    return etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", with_tail=False)
 
 
 def pubmed_records(root: etree._Element) -> list[PubmedRecord]:
@@ -79,10 +79,10 @@ def pmc_articles(root: etree._Element) -> list[PmcArticle]:
 
 
 def read_pubmed_record(data: bytes) -> PubmedRecord:
-    """A cached PubMed record back from its bytes."""
-    return pubmed_records(parse_xml(data))[0]
+    """A cached PubMed record back from its bytes (kept as they are)."""
+    return replace(pubmed_records(parse_xml(data))[0], xml=data)
 
 
 def read_pmc_article(data: bytes) -> PmcArticle:
-    """A cached PMC article back from its bytes."""
-    return pmc_articles(parse_xml(data))[0]
+    """A cached PMC article back from its bytes (kept as they are)."""
+    return replace(pmc_articles(parse_xml(data))[0], xml=data)
