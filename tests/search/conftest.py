@@ -5,25 +5,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # eutils_server
 
-from eutils_server import EutilsServer, FakeEutils, jats_article, pubmed_article
+from eutils_server import (
+    EutilsServer,
+    FakeClock,
+    FakeEutils,
+    jats_article,
+    pubmed_article,
+)
 
 from nlp.search.eutils import Eutils
-
-
-class FakeClock:
-    """Time that moves only when the client sleeps: the waits are counted, never slept."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
 
 CASE = ("A {age}-year-old woman presented with back pain. MRI showed an aggressive vertebral hemangioma at "
         "{level}. She underwent vertebroplasty with 4 ml of cement, and the pain resolved.")

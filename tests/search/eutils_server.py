@@ -57,6 +57,21 @@ def jats_article(pmcid: str, pmid: str, title: str, abstract: str, body: list[st
 </article>"""
 
 
+class FakeClock:
+    """Time that moves only when the client sleeps: the waits are counted, never slept."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 @dataclass
 class Request:
     endpoint: str

@@ -1,7 +1,6 @@
 """The E-utilities client against the local server: NCBI's rules (identity, rate, retries, paging)."""
 import pytest
-from conftest import FakeClock
-from eutils_server import EutilsServer, FakeEutils
+from eutils_server import EutilsServer, FakeClock, FakeEutils
 
 from nlp.search.eutils import BATCH, URL_VARIABLE, Eutils, EutilsError, RateLimiter
 
