@@ -177,8 +177,8 @@ def _fetched_xml(body: bytes) -> etree._Element:
         root = parse_xml(body)
     except ReadError as error:
         raise _Retry(f"efetch answer is {error} (cut short?)") from None
-    if local_name(root) == "eFetchResult" or (local_name(root) == "ERROR"):
-        error_node = root if local_name(root) == "ERROR" else child(root, "ERROR")
-        message = (error_node.text or "").strip() if error_node is not None else ""
+    if local_name(root) in ("eFetchResult", "ERROR"):  # NCBI's error answer, sent with HTTP 200
+        node = root if local_name(root) == "ERROR" else child(root, "ERROR")
+        message = (node.text or "").strip() if node is not None else ""
         raise EutilsError(f"efetch: {message[:200] or 'an error answer'}")
     return root

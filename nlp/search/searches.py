@@ -56,12 +56,14 @@ def search(client: Eutils, folder: Path, query: str, *, max_ids: int | None = No
         if wanted > ESEARCH_LIMIT:
             raise SearchTooLarge(f"the query finds {first.count} records; PubMed's esearch pages through "
                                  f"{ESEARCH_LIMIT} at most: narrow it (--mindate/--maxdate) or set --max")
-        ids = first.ids[:wanted]
+        ids = list(dict.fromkeys(first.ids))[:wanted]
         while len(ids) < wanted:
             page = client.esearch(query, len(ids), mindate=mindate, maxdate=maxdate, history=first)
-            if not page.ids:  # the result shrank while paging
+            seen = set(ids)
+            fresh = [i for i in dict.fromkeys(page.ids) if i not in seen]
+            if not fresh:  # the result shrank while paging
                 break
-            ids += [i for i in page.ids if i not in ids][: wanted - len(ids)]
+            ids += fresh[: wanted - len(ids)]
         history = SearchPage(len(ids), ids, first.webenv, first.query_key) if first.webenv else None
         listing = {"date": now(), "count": first.count, "ids": ids}
         folder.mkdir(parents=True, exist_ok=True)

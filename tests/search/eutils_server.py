@@ -143,6 +143,9 @@ def _handler(state: FakeEutils) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, b"unknown endpoint")
                 return
+            if fault == "refused":  # NCBI's own error answer, with HTTP 200
+                body = (b'{"esearchresult": {"ERROR": "Invalid query"}}' if endpoint == "esearch" else
+                        b"<eFetchResult><ERROR>Cannot retrieve the records</ERROR></eFetchResult>")
             if fault == "truncated":  # whole HTTP, half the XML
                 body = body[: len(body) // 2]
             if fault == "cut":  # the connection closes before the body it announced

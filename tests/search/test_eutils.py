@@ -101,3 +101,12 @@ def test_dates_limit_the_search_by_publication_date(client, server):
     client.esearch("vertebral hemangioma", mindate="2015", maxdate="")
     params = server.state.requests[0].params
     assert (params["datetype"], params["mindate"], params["maxdate"]) == ("pdat", "2015", "3000")
+
+
+@pytest.mark.parametrize("endpoint, message", [("esearch", "esearch: Invalid query"),
+                                               ("efetch", "efetch: Cannot retrieve the records")])
+def test_an_error_answer_sent_as_200_is_an_error_not_retried(client, server, endpoint, message):
+    server.state.faults.append((endpoint, "refused"))
+    with pytest.raises(EutilsError, match=f"^{message}$"):
+        client.esearch("spine") if endpoint == "esearch" else client.efetch("pubmed", ["1001"])
+    assert len(server.state.requests) == 1
