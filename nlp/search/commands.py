@@ -61,8 +61,8 @@ def search(
     out: Out,
     email: Email,
     max_ids: Annotated[int | None, typer.Option("--max", min=1, help="keep the first N hits (PubMed's order)")] = None,
-    mindate: Annotated[str, typer.Option("--mindate", help="published on or after (YYYY[/MM[/DD]])")] = "",
-    maxdate: Annotated[str, typer.Option("--maxdate", help="published on or before (YYYY[/MM[/DD]])")] = "",
+    mindate: Annotated[str, typer.Option("--mindate", help="published on or after: YYYY, YYYY/MM or YYYY/MM/DD")] = "",
+    maxdate: Annotated[str, typer.Option("--maxdate", help="published on or before: YYYY, YYYY/MM or YYYY/MM/DD")] = "",
     api_key: ApiKey = "",
     refresh: Refresh = False,
 ) -> None:

@@ -117,3 +117,9 @@ def test_search_then_extract(server, tmp_path):
     assert sorted(row["document_id"] for row in manifest) == ["1002", "1003", "1004", "PMID1001", "PMID1005"]
     cases = [json.loads(line) for line in (tmp_path / "out" / "cases.jsonl").read_text().splitlines()]
     assert sorted(case["age_years"] for case in cases) == [41, 42, 43, 44, 45]
+
+
+@pytest.mark.parametrize("command", ["search", "fetch"])
+def test_help_shows(command):
+    ran = CliRunner().invoke(app, [command, "--help"])
+    assert ran.exit_code == 0 and "--out" in ran.output and "--email" in ran.output
