@@ -172,7 +172,8 @@ def _entry(given: str, run: Harvest) -> tuple[Entry, str, bytes]:
         entry.status, entry.file = "fetched", name
         return entry, name, article.xml
     if record is None:  # a PMCID whose article has no full text and no PubMed record
-        entry.status, entry.reason = "not_open_access", f"PMC holds {number} without its full text, and no PubMed record"
+        entry.status = "not_open_access"
+        entry.reason = f"PMC holds {number} without its full text, and no PubMed record"
         return entry, "", b""
     if not number:
         entry.status, entry.file = "abstract_only", name

@@ -188,7 +188,8 @@ def _handler(state: FakeEutils) -> type[BaseHTTPRequestHandler]:
             request.params["_served"] = ",".join(served)
             items = "\n".join(source[i] for i in served)
             if db == "pubmed":
-                return f'<?xml version="1.0" ?>\n{PUBMED_DOCTYPE}\n<PubmedArticleSet>\n{items}\n</PubmedArticleSet>\n'.encode()
+                return (f'<?xml version="1.0" ?>\n{PUBMED_DOCTYPE}\n'
+                        f'<PubmedArticleSet>\n{items}\n</PubmedArticleSet>\n').encode()
             return f'<?xml version="1.0" ?>\n{PMC_DOCTYPE}\n<pmc-articleset>{items}</pmc-articleset>\n'.encode()
 
     return Handler
