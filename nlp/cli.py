@@ -139,6 +139,10 @@ from nlp.train.commands import register as _register_train_commands  # noqa: E40
 
 _register_train_commands(app)  # corpus silver/build, train, evaluate-model
 
+from nlp.search.commands import register as _register_search_commands  # noqa: E402
+
+_register_search_commands(app)  # search, fetch: the only commands that reach the network
+
 
 def main() -> None:
     app(prog_name="caseminer")

@@ -13,6 +13,7 @@ LAYERS = [
     ["nlp.patterns"],
     ["nlp.context"],
     ["nlp.ingest"],
+    ["nlp.search"],                     # E-utilities: a query or ids -> files ingest reads
     ["nlp.extract"],
     ["nlp.series"],
     ["nlp.cases"],
@@ -22,7 +23,7 @@ LAYERS = [
     ["nlp.job", "nlp.engines"],
     ["nlp.dataset"],                    # tables built from a run's records
     ["nlp.run"],
-    ["nlp.evaluate", "nlp.dataset.commands", "nlp.train.commands", "nlp.train.silver"],
+    ["nlp.evaluate", "nlp.dataset.commands", "nlp.train.commands", "nlp.train.silver", "nlp.search.commands"],
     ["nlp.cli", "nlp.__main__"],
 ]
 

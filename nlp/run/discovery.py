@@ -4,7 +4,7 @@ Folders are searched recursively, in sorted path order, and never into the outpu
 any folder holding a run marker (their files are outputs, not inputs). Only regular files are
 read: a symbolic link met in a folder is followed only when its target stays inside the folder
 searched; FIFOs, sockets, devices and links leaving the folder are ``skipped`` with the reason,
-never opened. A path named on the command line is the user's choice: a link is followed, and
+never opened. Hidden names and the log of a ``caseminer search`` folder are passed over in silence. A path named on the command line is the user's choice: a link is followed, and
 anything but a regular file ``failed`` with the reason.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Collection, Iterable, Iterator
 from nlp.dataset.runmarker import MARKER
 from nlp.ingest import READABLE_SUFFIXES, Limits, document_id_for
 from nlp.job import DocResult, file_sha256
+from nlp.search import SEARCH_LOG
 
 
 class NoInput(Exception):
@@ -56,7 +57,7 @@ def _walk(folder: Path, root: str, outdir: str) -> Iterator[Input]:
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == SEARCH_LOG:  # a search folder's log and .cache/
             continue
         path = Path(entry.path)
         if entry.is_symlink():

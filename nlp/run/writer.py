@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from nlp.atomic import write_atomic
 from nlp.dataset import build_tables
 from nlp.ids import UniqueIds, printable, safe_id, writable
 from nlp.job import DocResult, one_line
@@ -36,13 +37,6 @@ class AppendFile:
 
     def close(self) -> None:
         os.close(self.fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Whole under its name or absent: written under a hidden temporary name, then renamed."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 class RunWriter:
