@@ -243,7 +243,7 @@ def _documents_table(docs: list[_Doc], split: bool) -> str:
         title = escape(doc.row.get("title") or doc.document_id)
         link = f'<a href="{escape(_doc_link(doc, split))}">{title}</a>' if doc.has_section else title
         status = escape(doc.row.get("status", ""))
-        note = escape(doc.row.get("error") or "")
+        note = escape(doc.row.get("reason") or "")
         flag = f'<span class="badge flag">{doc.flagged}</span>' if doc.flagged else ""
         rows.append(f"<tr><td>{escape(doc.document_id)}</td><td>{link}</td><td><span class='badge status'>"
                     f"{status}</span> <span class=muted>{note}</span></td><td class=n>{doc.patients}</td>"
@@ -309,8 +309,8 @@ def _document_section(outdir: Path, doc: _Doc, threshold: float) -> str:
     meta.append(f"source {escape(str(row.get('source', '')))}")
     parts = [f'<section class="doc" id="doc-{doc.number}"><h2>{escape(row.get("title") or doc.document_id)}</h2>',
              f"<p class=meta>{' · '.join(meta)}</p>"]
-    if row.get("error"):
-        parts.append(f"<p class=muted>{escape(row['error'])}</p>")
+    if row.get("reason"):
+        parts.append(f"<p class=muted>{escape(row['reason'])}</p>")
     all_marks: list[Mark] = []
     for record in doc.records:
         flagged = sum(1 for name in FIELDS if _flagged(record, name, threshold))
