@@ -264,6 +264,16 @@ CodebookTable = _model("CodebookTable", "codebook.csv: one row per column of eve
     "csv": text("how a value is written in a CSV cell"),
 })
 
+PrismaTable = _model("PrismaTable", "prisma.csv (caseminer prisma): one row per box of the PRISMA 2020 flow "
+                     "diagram, in its order; identified - duplicates_removed = screened, screened - "
+                     "records_excluded = sought, sought - not_retrieved = assessed, assessed - excluded = "
+                     "studies_included.", {
+    "box": text("the box: identified, duplicates_removed, screened, ..., excluded_<reason>, studies_included, "
+                "patients_included", nullable=False),
+    "n": count("records, reports, studies or patients in the box"),
+    "meaning": text("what the box counts", nullable=False),
+})
+
 # file name -> model, in the order the codebook lists them
 TABLES: dict[str, type[pa.DataFrameModel]] = {
     "manifest.csv": ManifestTable,
@@ -272,6 +282,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "outcomes.csv": OutcomesTable,
     "combinations.csv": CombinationsTable,
     "review.csv": ReviewTable,
+    "prisma.csv": PrismaTable,
     "codebook.csv": CodebookTable,
 }
 
