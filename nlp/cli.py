@@ -55,6 +55,9 @@ def extract(
                                          "its spans join the rules' candidates"),
     force: bool = typer.Option(False, "--force", help="write into a folder that holds other files (never over "
                                "them: a file caseminer did not write is never touched)"),
+    protocol: Optional[Path] = typer.Option(None, "--protocol", help="a review protocol (YAML: diagnoses, regions "
+                                            "or levels, designs, years): each patient and document included or "
+                                            "excluded, with the reason"),
 ) -> None:
     """Extract case records from INPUTS into OUT: cases.jsonl, cases.csv, texts/, manifest.csv."""
     from nlp.ingest import Limits
@@ -68,7 +71,8 @@ def extract(
     try:
         summary = run_extract(inputs, out, workers=workers, timeout=timeout,
                               limits=Limits(max_bytes=max_bytes, max_pages=max_pages), progress=progress,
-                              resume=resume, engine=engine, scheduler=scheduler, model=model, force=force)
+                              resume=resume, engine=engine, scheduler=scheduler, model=model, force=force,
+                              protocol=protocol)
     except UsageError as exc:
         fail(str(exc))
     except KeyboardInterrupt:  # what is written so far is whole (see nlp/run/writer.py)

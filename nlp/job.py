@@ -19,9 +19,9 @@ class DocResult:
     """What one document of an input file gave (a PubMed set gives several)."""
     source: str
     document_id: str
-    status: str  # ok, no_case, failed, skipped, duplicate
+    status: str  # ok, no_case, failed, skipped, duplicate, excluded
     sha256: str = ""
-    error: str = ""
+    reason: str = ""  # one line: why the status, for every status but ok
     text: Optional[str] = None
     title: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
@@ -41,7 +41,7 @@ def process_file(nlp, path: Path, limits: Limits) -> list[DocResult]:
     """Read and extract one input file (runs inside a worker)."""
     from nlp.ingest import read_path
     from nlp.ingest.document import ReadError
-    from nlp.records import extract_records
+    from nlp.records import extract
 
     source = str(path)
     try:  # a file over the limit is refused by read_path below, unhashed
@@ -60,17 +60,18 @@ def process_file(nlp, path: Path, limits: Limits) -> list[DocResult]:
                          metadata=dict(document.metadata))
         if len(document.text) > nlp.max_length:  # spaCy's own limit, said plainly
             base.status, base.text = "failed", None
-            base.error = f"text is {len(document.text)} characters, over the limit of {nlp.max_length}"
+            base.reason = f"text is {len(document.text)} characters, over the limit of {nlp.max_length}"
             results.append(base)
             continue
         try:
-            records = extract_records(nlp, document)
+            extraction = extract(nlp, document)
         except Exception as exc:
-            base.status, base.error = "failed", one_line(f"extraction error: {type(exc).__name__}: {exc}")
+            base.status, base.reason = "failed", one_line(f"extraction error: {type(exc).__name__}: {exc}")
             results.append(base)
             continue
-        base.records = [r.to_json() for r in records]
-        base.status = "ok" if records else "no_case"
+        base.records = [r.to_json() for r in extraction.records]
+        base.status = "ok" if base.records else "no_case"
+        base.reason = "" if base.records else extraction.reason
         results.append(base)
     return results
 

@@ -60,8 +60,8 @@ def test_every_input_is_in_the_manifest_once_with_its_status(run):
         row = run["rows"][source]
         assert row["status"] == e.status, (source, row)
         if e.status == "failed":
-            assert e.reason in row["error"], (source, row["error"])
-            assert row["error"].strip() and "\n" not in row["error"] and len(row["error"]) <= 300
+            assert e.reason in row["reason"], (source, row["reason"])
+            assert row["reason"].strip() and "\n" not in row["reason"] and len(row["reason"]) <= 300
 
 
 def test_good_inputs_beside_them_are_extracted(run):
@@ -89,7 +89,7 @@ def test_stderr_says_one_line_per_failed_input_and_no_traceback(run):
     reports = [line for line in lines if line.startswith("caseminer: ")]
     assert len(reports) == len(failed) and len(lines) == len(failed) + 1  # and the summary line
     for row in failed:
-        assert sum(row["error"] in line for line in reports) >= 1
+        assert sum(row["reason"] in line for line in reports) >= 1
 
 
 def test_no_name_reached_a_shell(run):
@@ -134,7 +134,7 @@ def test_a_real_file_that_runs_long_times_out_and_the_worker_is_replaced(tmp_pat
     (src / "b-good.txt").write_text(hostile.report(47, "female"), encoding="utf-8")
     result, elapsed = caseminer("extract", src, "-o", tmp_path / "out", "--timeout", 1, "--no-progress", cwd=tmp_path)
     assert result.returncode == 3 and "Traceback" not in result.stderr
-    status = {Path(r["source"]).name: (r["status"], r["error"])
+    status = {Path(r["source"]).name: (r["status"], r["reason"])
               for r in map(json.loads, (tmp_path / "out" / "manifest.jsonl").read_text().splitlines())}
     assert status == {"a-numbers.txt": ("failed", "timed out after 1 s (--timeout)"), "b-good.txt": ("ok", "")}
     assert elapsed < 60
@@ -153,6 +153,6 @@ def test_limits_are_options(tmp_path):
     result, _ = caseminer("extract", tmp_path / "case.txt", tmp_path / "pages.pdf", "-o", tmp_path / "out",
                           "--max-pages", 3, "--max-bytes", 3000, cwd=tmp_path)
     assert result.returncode == 3
-    errors = [json.loads(line)["error"] for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
+    errors = [json.loads(line)["reason"] for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
     assert errors == [f"file is {(tmp_path / 'case.txt').stat().st_size} bytes, over the limit of 3000 (--max-bytes)",
                       "PDF has 12 pages, over the limit of 3 (--max-pages)"]

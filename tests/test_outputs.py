@@ -28,7 +28,7 @@ def test_cases_csv_joins_records_with_their_document(tmp_path):
               "confidence": {"age_years": 0.9, "sex": 0.7}}
     (tmp_path / "cases.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     (tmp_path / "manifest.jsonl").write_text(json.dumps(
-        {"document_id": "a", "source": "in/a.txt", "status": "ok", "cases": 1, "error": "", "sha256": "",
+        {"document_id": "a", "source": "in/a.txt", "status": "ok", "cases": 1, "reason": "", "sha256": "",
          "title": "=cmd|' /C calc'!A0", "year": "2020"}) + "\n")
     build_tables(tmp_path)
     with (tmp_path / "cases.csv").open(encoding="utf-8") as fh:

@@ -30,5 +30,5 @@ def test_crash_and_timeout_fail_one_file_and_the_batch_goes_on(monkeypatch, tmp_
     assert time.monotonic() - started < 30
     status = {names[i]: r[0].status for i, r in results.items()}
     assert status == {"a.txt": "ok", "crash.txt": "failed", "b.txt": "ok", "hang.txt": "failed", "c.txt": "ok"}
-    assert "crashed" in results[1][0].error
-    assert "timed out" in results[3][0].error
+    assert "crashed" in results[1][0].reason
+    assert "timed out" in results[3][0].reason

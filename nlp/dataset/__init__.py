@@ -12,7 +12,7 @@ from pathlib import Path
 # What build_tables and caseminer report write into a run folder (a new run replaces them).
 TABLE_FILES = ("manifest.csv", "cases.csv", "cases.parquet", "treatments.csv", "outcomes.csv",
                "combinations.csv", "codebook.csv", "codebook.md", "dataset")
-REPORT_FILES = ("report.html", "report", "figures")
+REPORT_FILES = ("report.html", "report", "figures", "prisma.csv")  # prisma.csv: caseminer prisma
 STAGING_DIR = ".dataset.tmp"  # build_tables' working folder
 OLD_DATASET_DIR = ".dataset.old"  # the earlier dataset/ while the new one takes its place
 

@@ -1,7 +1,7 @@
 """``caseminer aggregate RUN_DIR... -o OUTDIR``: several runs merged into one run folder.
 
-Documents are taken run by run, in manifest order. A document already met (same DOI or PMID,
-else the same sha256) is kept in the manifest with status ``duplicate`` and its records and text
+Documents are taken run by run, in manifest order. A document already met (same DOI, PMID or content:
+:mod:`nlp.dataset.duplicates`) is kept in the manifest with status ``duplicate`` and its records and text
 are dropped; a different document whose id is taken gets ``__2`` (``__3``, ...), in its records
 and its text's name too. Rows a run already marked failed, skipped or duplicate are carried over.
 Then the tables are built as at the end of a run.
@@ -13,13 +13,11 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from nlp.dataset.csvio import open_atomic, temporary_name
 from nlp.ids import UniqueIds
+from nlp.dataset.duplicates import READ_STATUSES, SeenDocuments
 from nlp.dataset.rundir import NotARun, check_run, manifest_rows, read_jsonl, text_path
-
-KEPT = ("ok", "no_case")
 
 
 @dataclass
@@ -29,43 +27,6 @@ class AggregateSummary:
     records: int = 0
     duplicates: int = 0
     renamed: dict = field(default_factory=dict)  # (run, old id) -> new id
-
-
-def _doi(value: str) -> str:
-    value = (value or "").strip().lower()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        if value.startswith(prefix):
-            value = value[len(prefix):]
-    return value.strip()
-
-
-class _Seen:
-    """Identities of the documents kept so far: DOI, PMID and content hash."""
-
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], str] = {}
-
-    @staticmethod
-    def identities(row: dict) -> list[tuple[str, str]]:
-        keys = []
-        if _doi(row.get("doi")):
-            keys.append(("DOI", _doi(row["doi"])))
-        if str(row.get("pmid") or "").strip():
-            keys.append(("PMID", str(row["pmid"]).strip()))
-        if row.get("sha256"):
-            keys.append(("sha256", row["sha256"]))
-        return keys
-
-    def earlier(self, row: dict) -> Optional[str]:
-        """Why ``row`` repeats a kept document ("same DOI as ..."), or None."""
-        for kind, value in self.identities(row):
-            if (kind, value) in self.keys:
-                return f"same {kind} as {self.keys[(kind, value)]}"
-        return None
-
-    def add(self, row: dict, name: str) -> None:
-        for key in self.identities(row):
-            self.keys.setdefault(key, name)
 
 
 def aggregate_runs(runs: list[Path], outdir: Path) -> AggregateSummary:
@@ -87,23 +48,26 @@ def aggregate_runs(runs: list[Path], outdir: Path) -> AggregateSummary:
     texts.mkdir()
 
     summary = AggregateSummary(runs=len(runs))
-    ids, seen = UniqueIds(), _Seen()
+    ids, seen = UniqueIds(), SeenDocuments()
     with open_atomic(outdir / "cases.jsonl") as cases, open_atomic(outdir / "manifest.jsonl") as manifest:
         for run in runs:
             kept: dict[str, str] = {}  # id in the run -> id in the merged run
+            source, part = None, 0
             for row in manifest_rows(run):
                 row = dict(row)
+                part = part + 1 if row.get("source") == source else 0  # its place among its file's documents
+                source = row.get("source")
                 old_id = row["document_id"]
                 row["document_id"] = new_id = ids(old_id)
                 if new_id != old_id:
                     summary.renamed[(str(run), old_id)] = new_id
-                if row.get("status") in KEPT:
-                    reason = seen.earlier(row)
+                if row.get("status") in READ_STATUSES:
+                    reason = seen.earlier(row, part)
                     if reason:
-                        row.update(status="duplicate", cases=0, error=reason)
+                        row.update(status="duplicate", cases=0, reason=reason)
                         summary.duplicates += 1
                     else:
-                        seen.add(row, new_id)
+                        seen.add(row, new_id, part)
                         kept[old_id] = new_id
                         source = text_path(run, old_id)
                         if source.is_file():

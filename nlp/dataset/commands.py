@@ -1,5 +1,5 @@
-"""The typer commands of the dataset room: ``report``, ``review export``, ``review import`` and
-``aggregate``. ``register(app)`` adds them to the caseminer app; everything heavy is imported
+"""The typer commands of the dataset room: ``report``, ``review export``, ``review import``,
+``aggregate`` and ``prisma``. ``register(app)`` adds them to the caseminer app; everything heavy is imported
 only when a command runs.
 
 Exit codes: 0 done; 1 a review CSV that cannot be imported (the message names the row);
@@ -90,8 +90,30 @@ def aggregate(
                f"({summary.duplicates} duplicates, {len(summary.renamed)} ids renamed) in {out}", err=True)
 
 
+def prisma(
+    runs: List[Path] = typer.Argument(..., help="the review's run folders"),
+    search: Optional[List[Path]] = typer.Option(None, "--search", help="a search folder (caseminer search or "
+                                                "fetch) whose search.jsonl lists the records identified; "
+                                                "repeat for several"),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="where prisma.csv and figures/prisma.svg, .png "
+                                       "go (default: the run folder, when there is one)"),
+) -> None:
+    """PRISMA 2020 flow counts (prisma.csv) and diagram (figures/prisma.svg, .png) of a review's runs."""
+    from nlp.dataset.prisma import PrismaError, write_prisma
+    from nlp.dataset.rundir import NotARun
+    if out is None and len(runs) > 1:
+        fail("several runs: say where the flow goes with -o OUT", EXIT_USAGE)
+    try:
+        counts = write_prisma(runs, out or runs[0], search)
+    except (NotARun, PrismaError) as exc:
+        fail(str(exc), EXIT_USAGE)
+    typer.echo(f"{counts['identified']} records identified, {counts['studies_included']} studies and "
+               f"{counts['patients_included']} patients included: {(out or runs[0]) / 'prisma.csv'}", err=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add report, review (export, import) and aggregate to ``app``."""
+    """Add report, review (export, import), aggregate and prisma to ``app``."""
     app.command("report")(report)
     app.command("aggregate")(aggregate)
+    app.command("prisma")(prisma)
     app.add_typer(review_app, name="review")

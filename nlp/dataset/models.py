@@ -19,7 +19,7 @@ from nlp.dataset.fields import (BOOL, CODE, CODES, INTEGER, NUMBER, OBJECTS, REG
                                 FieldSpec)
 
 # Statuses a run gives a document (README, "Outputs").
-STATUSES = ("ok", "no_case", "failed", "skipped", "duplicate")
+STATUSES = ("ok", "no_case", "failed", "skipped", "duplicate", "excluded")
 # The outcome measures of outcomes.csv: record fields, one row each where set.
 MEASURES = ("vas_pre", "vas_post", "follow_up_months", "recurrence", "complications", "outcome")
 # The record's details that belong to a treatment code: the treatments table fills them on that
@@ -137,15 +137,23 @@ ManifestTable = _model("ManifestTable", "manifest.csv: one row per input documen
     "document_id": text("the document's id in the run; texts/<document_id>.txt holds its text",
                         nullable=False),
     "status": code("ok (patients found), no_case (read, no individual patient), failed, skipped "
-                   "(not a type caseminer reads), duplicate (same document as an earlier input)", STATUSES),
+                   "(not a type caseminer reads), duplicate (same document as an earlier input), excluded "
+                   "(patients found, none within the review protocol)", STATUSES),
     "cases": count("case records written for the document"),
-    "error": text("one-line reason for failed, skipped and duplicate"),
+    "reason": text("one line, for every status but ok: why it failed or was skipped, the earlier document "
+                   "a duplicate repeats, for no_case review (a review of others' patients), pooled_only (the "
+                   "authors' series told only in pooled figures) or no_patient, for excluded the protocol's "
+                   "conditions missed; for ok, how many patients the protocol excluded"),
     "sha256": text("SHA-256 of the input file's bytes"),
 })
 
 CasesTable = _model("CasesTable", "cases.csv: one row per patient.", {
     **_patient_key(),
     **DOCUMENT_COLUMNS,
+    "included": _column(pd.BooleanDtype, "whether the patient is within the run's review protocol (true "
+                        "when the run had none); combinations count included patients only",
+                        nullable=False, kind=BOOL),
+    "exclusion_reason": text("why the protocol excludes the patient: every condition missed"),
     **{name: record_column(name) for name in FIELDS},
     "confidence_mean": number("mean of the record's per-field confidences (set fields only)", ge=0, le=1),
 })
@@ -256,6 +264,16 @@ CodebookTable = _model("CodebookTable", "codebook.csv: one row per column of eve
     "csv": text("how a value is written in a CSV cell"),
 })
 
+PrismaTable = _model("PrismaTable", "prisma.csv (caseminer prisma): one row per box of the PRISMA 2020 flow "
+                     "diagram, in its order; identified - duplicates_removed = screened, screened - "
+                     "records_excluded = sought, sought - not_retrieved = assessed, assessed - excluded = "
+                     "studies_included.", {
+    "box": text("the box: identified, duplicates_removed, screened, ..., excluded_<reason>, studies_included, "
+                "patients_included", nullable=False),
+    "n": count("records, reports, studies or patients in the box"),
+    "meaning": text("what the box counts", nullable=False),
+})
+
 # file name -> model, in the order the codebook lists them
 TABLES: dict[str, type[pa.DataFrameModel]] = {
     "manifest.csv": ManifestTable,
@@ -264,6 +282,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "outcomes.csv": OutcomesTable,
     "combinations.csv": CombinationsTable,
     "review.csv": ReviewTable,
+    "prisma.csv": PrismaTable,
     "codebook.csv": CodebookTable,
 }
 

@@ -25,7 +25,8 @@ from nlp.schema import FIELDS, OUTCOME_CODES
 from nlp.dataset import REPORT_OUTPUTS
 from nlp.dataset.csvio import format_value, open_atomic
 from nlp.dataset.fields import NUMBER, REGIONS, SPECS, is_set
-from nlp.dataset.figures import write_figures
+from nlp.dataset.figures import FIGURES_DIR, write_figures
+from nlp.dataset.prisma import BOXES, read_prisma
 from nlp.dataset.highlight import Mark, highlighted, snippet, span_is_valid
 from nlp.dataset.rundir import check_run, iter_records, load_documents, read_text, records_by_document
 from nlp.dataset.runmarker import add_outputs
@@ -77,6 +78,7 @@ FIGURE_CAPTIONS = {
     "patients_per_combination.png": "Patients per treatment combination (documents in brackets).",
     "vas_by_combination.png": "Pain score before and after treatment per combination: medians (large dots, arrow "
                               "from before to after) and each patient (small dots).",
+    "prisma.png": "PRISMA 2020 flow diagram of the review (caseminer prisma; prisma.csv holds the counts).",
     "follow_up.png": "Distribution of follow-up over patients with follow-up stated.",
     "levels.png": "Vertebrae involved by the treated lesion, along the spine from C1 to S5.",
 }
@@ -195,6 +197,17 @@ def _figures(paths: list[Path]) -> str:
     return "".join(out)
 
 
+def _prisma_section(outdir: Path) -> str:
+    """The PRISMA flow, when ``caseminer prisma`` wrote it into the run; else nothing."""
+    counts = read_prisma(outdir)
+    figure = outdir / FIGURES_DIR / "prisma.png"
+    if counts is None:
+        return ""
+    rows = "".join(f"<tr><th>{escape(BOXES.get(box, box))}</th><td class=n>{n}</td></tr>" for box, n in counts.items())
+    return "\n".join(["<h2>PRISMA 2020 flow</h2>", _figures([figure]) if figure.is_file() else "",
+                      f"<table>{rows}</table>"])
+
+
 def _doc_link(doc: _Doc, split: bool) -> str:
     """Where the index (or the single page) links to a document's section."""
     return f"{PAGES_DIR}/{_page_name(doc)}" if split else f"#doc-{doc.number}"
@@ -217,6 +230,7 @@ def _summary(outdir: Path, docs: list[_Doc], flags: list[_Flag], combinations: p
         f"below {threshold:g} are flagged <span class='badge flag'>low</span>. Click a value to see it in "
         "the document's text.</p>",
         "<h2>Summary</h2>", f"<table>{counts}</table>",
+        _prisma_section(outdir),
         "<h2>Figures</h2>", _figures(figures),
         "<h2>Treatment combinations</h2>", _combinations_table(combinations),
         "<h2>Flagged values</h2>", _flagged_table(flags, flagged, threshold, split),
@@ -243,7 +257,7 @@ def _documents_table(docs: list[_Doc], split: bool) -> str:
         title = escape(doc.row.get("title") or doc.document_id)
         link = f'<a href="{escape(_doc_link(doc, split))}">{title}</a>' if doc.has_section else title
         status = escape(doc.row.get("status", ""))
-        note = escape(doc.row.get("error") or "")
+        note = escape(doc.row.get("reason") or "")
         flag = f'<span class="badge flag">{doc.flagged}</span>' if doc.flagged else ""
         rows.append(f"<tr><td>{escape(doc.document_id)}</td><td>{link}</td><td><span class='badge status'>"
                     f"{status}</span> <span class=muted>{note}</span></td><td class=n>{doc.patients}</td>"
@@ -309,8 +323,8 @@ def _document_section(outdir: Path, doc: _Doc, threshold: float) -> str:
     meta.append(f"source {escape(str(row.get('source', '')))}")
     parts = [f'<section class="doc" id="doc-{doc.number}"><h2>{escape(row.get("title") or doc.document_id)}</h2>',
              f"<p class=meta>{' · '.join(meta)}</p>"]
-    if row.get("error"):
-        parts.append(f"<p class=muted>{escape(row['error'])}</p>")
+    if row.get("reason"):
+        parts.append(f"<p class=muted>{escape(row['reason'])}</p>")
     all_marks: list[Mark] = []
     for record in doc.records:
         flagged = sum(1 for name in FIELDS if _flagged(record, name, threshold))

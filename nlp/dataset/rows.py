@@ -23,7 +23,8 @@ def _blank(value: Any) -> Any:
     return None if value in ("", None) else value
 
 
-def _year(value: Any) -> Optional[int]:
+def year_of(value: Any) -> Optional[int]:
+    """The year a manifest's ``year`` starts with ("2019", "2019 Mar"), or None."""
     match = re.match(r"\s*(\d{4})", str(value or ""))
     return int(match.group(1)) if match else None
 
@@ -31,7 +32,7 @@ def _year(value: Any) -> Optional[int]:
 def document_columns(row: dict) -> dict:
     """The manifest row's metadata as cases.csv columns."""
     return {"title": _blank(row.get("title")), "journal": _blank(row.get("journal")),
-            "year": _year(row.get("year")), "pmid": _blank(str(row.get("pmid") or "")),
+            "year": year_of(row.get("year")), "pmid": _blank(str(row.get("pmid") or "")),
             "doi": _blank(row.get("doi")), "source": row.get("source") or ""}
 
 
@@ -45,9 +46,16 @@ def _field(record: dict, name: str) -> Any:
     return (value or []) if SPECS[name].is_list else value
 
 
+def exclusion_of(record: dict, document: dict) -> Optional[str]:
+    """Why the run's screening excluded the patient (kept in its document's manifest row), or None."""
+    return (document.get("excluded_cases") or {}).get(str(record["case_index"]))
+
+
 def case_row(record: dict, document: dict) -> dict:
+    exclusion = exclusion_of(record, document)
     return {"document_id": record["document_id"], "case_index": record["case_index"],
-            **document_columns(document), **{name: _field(record, name) for name in FIELDS},
+            **document_columns(document), "included": exclusion is None, "exclusion_reason": exclusion,
+            **{name: _field(record, name) for name in FIELDS},
             "confidence_mean": confidence_mean(record)}
 
 

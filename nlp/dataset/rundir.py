@@ -19,7 +19,11 @@ def check_run(outdir: Path) -> Path:
 
 
 def manifest_rows(outdir: Path) -> Iterator[dict]:
-    return read_jsonl(Path(outdir) / "manifest.jsonl")
+    """The manifest's rows; a run written before ``reason`` replaced ``error`` reads the same."""
+    for row in read_jsonl(Path(outdir) / "manifest.jsonl"):
+        if "error" in row:
+            row.setdefault("reason", row.pop("error"))
+        yield row
 
 
 def load_documents(outdir: Path) -> dict[str, dict]:

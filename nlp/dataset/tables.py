@@ -17,7 +17,7 @@ from nlp.dataset.csvio import CsvWriter, write_frame
 from nlp.dataset.models import (CasesTable, CombinationsTable, ManifestTable, OutcomesTable,
                                 TreatmentsTable, columns_of, frame)
 from nlp.dataset.parquet import ParquetTable
-from nlp.dataset.rows import case_row, outcome_rows, treatment_rows
+from nlp.dataset.rows import case_row, exclusion_of, outcome_rows, treatment_rows
 from nlp.dataset.rundir import chunked, iter_records, load_documents, manifest_rows
 
 CHUNK_SIZE = 1000
@@ -55,8 +55,9 @@ def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
                 treatments_csv.write_frame(treatments)
                 treatments_parquet.write_frame(treatments)
                 outcomes_csv.write_frame(frame(OutcomesTable, [row for r in records for row in outcome_rows(r)]))
-                for record in records:
-                    stats.add(record)
+                for record in records:  # a protocol's excluded patients are in no combination
+                    if exclusion_of(record, documents[record["document_id"]]) is None:
+                        stats.add(record)
         combinations = frame(CombinationsTable, stats.rows())
         write_frame(outdir / "combinations.csv", columns_of(CombinationsTable), combinations)
         counts = {"documents": len(documents), "cases": cases_csv.rows, "treatments": treatments_csv.rows,

@@ -156,10 +156,15 @@ def _read(name: str, model: type[BaseModel]) -> tuple[Path, BaseModel]:
     try:
         return path, model.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"]) or "(top)"
-        reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
-        raise PatternError(f"{where}: {key}: {reason}") from None
+        raise PatternError(f"{where}: {first_error(exc)}") from None
+
+
+def first_error(exc: ValidationError) -> str:
+    """The first error of a validated YAML file as ``key: reason`` (``regex.levels: unknown key``)."""
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"]) or "(top)"
+    reason = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+    return f"{key}: {reason}"
 
 
 def _compiler(where: str, macros: dict[str, str]):

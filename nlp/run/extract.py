@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from nlp.dataset import TABLE_OUTPUTS
+from nlp.dataset.protocol import ProtocolError, load_protocol
 from nlp.engines import Engine, EngineError, make_engine
 from nlp.ingest import Limits
 from nlp.job import DocResult
@@ -45,18 +46,20 @@ class RunSummary:
 def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: float = 120.0,
                 limits: Optional[Limits] = None, progress: Optional[bool] = None, resume: bool = False,
                 engine: str = "local", scheduler: Optional[str] = None, model: Optional[Path] = None,
-                force: bool = False) -> RunSummary:
+                force: bool = False, protocol: Optional[Path] = None) -> RunSummary:
     """Extract every input into ``outdir``; each file gets ``timeout`` seconds and ``limits``.
 
     ``resume``: keep what an earlier run in ``outdir`` finished (see :mod:`nlp.run.resume`).
     ``engine``: ``local`` or ``dask`` (see :func:`nlp.engines.make_engine`, with ``workers`` and
     ``scheduler``). ``model``: a trained model folder whose spans join the rules' candidates.
-    ``force``: write into a folder that holds files but no caseminer run (never over them)."""
+    ``force``: write into a folder that holds files but no caseminer run (never over them).
+    ``protocol``: a review protocol file that screens the patients (:mod:`nlp.dataset.protocol`)."""
     limits = limits or Limits()
     try:
+        screening = load_protocol(protocol) if protocol is not None else (None, "")
         pool = make_engine(engine, workers, timeout, limits, scheduler=scheduler, model=model)
         inputs = collect_inputs(paths, outdir, RUN_OUTPUTS)
-    except (EngineError, NoInput) as exc:
+    except (EngineError, NoInput, ProtocolError) as exc:
         raise UsageError(str(exc)) from None
     folder = OutputFolder(outdir, force)
     with ExitStack() as held:
@@ -64,7 +67,7 @@ def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: floa
             held.enter_context(folder)
             notice = folder.make_room(RUN_OUTPUTS, keep=RESUMED + (RESUME_DIR,) if resume else ())
             previous = Previous.prepare(outdir) if resume else None
-            writer = RunWriter(outdir)
+            writer = RunWriter(outdir, *screening)
         except (FolderRefused, FolderBusy) as exc:
             raise UsageError(str(exc)) from None
         except OSError as exc:

@@ -2,7 +2,7 @@
 
 The earlier run's manifest, records and texts are moved aside into ``OUTDIR/.resume/<n>/`` and a
 fresh run is written in input order, exactly as a clean run writes it, except that a document
-already ``ok`` or ``no_case`` there, from a file with the same sha256, is copied from the earlier
+already read there (``ok``, ``no_case``, ``excluded``), from a file with the same sha256, is copied from the earlier
 run instead of being extracted again. Only manifest rows count: records or a text without a
 manifest row (what a killed run was writing) are never kept. A resumed run that is killed in turn
 leaves one more folder under ``.resume/``; the next resume looks in all of them, newest first, and
@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from nlp.dataset.duplicates import READ_STATUSES
 from nlp.ids import safe_id, writable
 from nlp.ingest import Limits, document_id_for
 from nlp.job import DocResult, file_sha256
 
 RESUME_DIR = ".resume"
-KEPT_STATUSES = ("ok", "no_case")
+KEPT_STATUSES = READ_STATUSES  # an excluded document is screened again by the writer
 # What a resume takes from the run in OUTDIR, the manifest last: a move killed midway is finished
 # by the next resume.
 RESUMED = ("cases.jsonl", "texts", "manifest.jsonl")
@@ -153,7 +154,7 @@ class Previous:
                 with (kept.cache.folder / "cases.jsonl").open("rb") as fh:
                     fh.seek(offset)
                     records = [json.loads(line) for line in fh.read(length).splitlines()]
-            results.append(DocResult(str(kept.path), base, row["status"], row.get("sha256", ""), row.get("error", ""),
+            results.append(DocResult(str(kept.path), base, row["status"], row.get("sha256", ""), row.get("reason", ""),
                                      text=text, title=row.get("title", ""),
                                      metadata={k: row.get(k, "") for k in ("journal", "year", "pmid", "doi")},
                                      records=records))

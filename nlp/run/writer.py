@@ -14,13 +14,18 @@ import os
 import sys
 from pathlib import Path
 
+from typing import Optional
+
 from nlp.atomic import write_atomic
 from nlp.dataset import build_tables
+from nlp.dataset.duplicates import READ_STATUSES, SeenDocuments
+from nlp.dataset.protocol import PROTOCOL_FILE, Protocol, screen_document
 from nlp.ids import UniqueIds, printable, safe_id, writable
 from nlp.job import DocResult, one_line
 
 TEXTS_DIR = "texts"
-WRITER_OUTPUTS = ("cases.jsonl", "manifest.jsonl", TEXTS_DIR)
+WRITER_OUTPUTS = ("cases.jsonl", "manifest.jsonl", TEXTS_DIR, PROTOCOL_FILE)
+METADATA = ("journal", "year", "pmid", "doi")
 
 
 class AppendFile:
@@ -40,45 +45,63 @@ class AppendFile:
 
 
 class RunWriter:
-    """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``)."""
+    """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``).
 
-    def __init__(self, outdir: Path):
+    A document read is a ``duplicate`` when an earlier one of the run has its DOI, PMID or content
+    (:mod:`nlp.dataset.duplicates`); with a ``protocol`` (and its ``protocol_text``, kept as
+    protocol.yaml), every other document with patients is screened (:mod:`nlp.dataset.protocol`)."""
+
+    def __init__(self, outdir: Path, protocol: Optional[Protocol] = None, protocol_text: str = ""):
         self.outdir = outdir
         self.texts = outdir / TEXTS_DIR
         self.ids = UniqueIds()
-        self.hashes: dict[str, str] = {}
+        self.seen = SeenDocuments()
+        self.protocol = protocol
         self.counts: dict[str, int] = {}
         self.records = 0
         self.texts.mkdir()
+        if protocol is not None:
+            write_atomic(outdir / PROTOCOL_FILE, protocol_text.encode("utf-8"))
         self.cases = AppendFile(outdir / "cases.jsonl")
         self.manifest = AppendFile(outdir / "manifest.jsonl")
 
     def write(self, results: list[DocResult]) -> None:
-        for result in results:
-            self._write_one(result)
+        """The documents of one input file, in order."""
+        for part, result in enumerate(results):
+            self._write_one(result, part)
 
-    def _write_one(self, result: DocResult) -> None:
-        result.source, result.error, result.title = (writable(result.source), writable(result.error),
-                                                     writable(result.title))
+    def _write_one(self, result: DocResult, part: int) -> None:
+        result.source, result.reason, result.title = (writable(result.source), writable(result.reason),
+                                                      writable(result.title))
         result.document_id = self.ids(safe_id(result.document_id))
-        if result.status in ("ok", "no_case") and result.sha256:
-            earlier = self.hashes.setdefault(result.sha256, result.source)
-            if earlier != result.source:  # the same bytes under another name
-                result.status, result.records = "duplicate", []
-                result.error = f"same content as {earlier}"
+        metadata = {k: writable(str(result.metadata.get(k, ""))) for k in METADATA}
+        identity = {**metadata, "sha256": result.sha256}
+        screening = None
+        if result.status in READ_STATUSES:
+            earlier = self.seen.earlier(identity, part)
+            if earlier:
+                result.status, result.records, result.reason = "duplicate", [], earlier
+            else:
+                self.seen.add(identity, result.document_id, part)
+                if result.records:  # screened again when a resumed run kept it
+                    result.status, result.reason = "ok", ""
         for record in result.records:
             record["document_id"] = result.document_id
-        text = result.text if result.status in ("ok", "no_case") else None
+        if self.protocol is not None and result.records:
+            screening = screen_document(self.protocol, metadata, result.records)
+            result.status, result.reason = screening.status, screening.reason
+        text = result.text if result.status in READ_STATUSES else None
         try:  # all encoded before anything is written: a document is written whole or not at all
             text_bytes = text.encode("utf-8") if text is not None else None
             cases_bytes = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records).encode("utf-8")
         except (UnicodeEncodeError, ValueError) as exc:
             result.status, result.records, text_bytes, cases_bytes = "failed", [], None, b""
-            result.error = one_line(f"cannot write the document: {exc}")
+            result.reason, screening = one_line(f"cannot write the document: {exc}"), None
         row = {"source": result.source, "document_id": result.document_id, "status": result.status,
-               "cases": len(result.records), "error": result.error, "sha256": result.sha256,
-               "title": result.title,
-               **{k: writable(str(result.metadata.get(k, ""))) for k in ("journal", "year", "pmid", "doi")}}
+               "cases": len(result.records), "reason": result.reason, "sha256": result.sha256,
+               "title": result.title, **metadata}
+        if screening is not None and screening.excluded_cases:
+            row["excluded_cases"] = screening.excluded_cases
         if text_bytes is not None:
             write_atomic(self.texts / f"{result.document_id}.txt", text_bytes)
         if cases_bytes:
@@ -88,7 +111,7 @@ class RunWriter:
         self.counts[result.status] = self.counts.get(result.status, 0) + 1
         self.records += len(result.records)
         if result.status == "failed":
-            print(f"caseminer: {printable(result.source)}: {printable(result.error)}", file=sys.stderr)
+            print(f"caseminer: {printable(result.source)}: {printable(result.reason)}", file=sys.stderr)
 
     def close(self) -> None:
         """Close the streams and build the tables from them."""

@@ -26,7 +26,7 @@ def second_run_documents():
         {"id": "f", "status": "ok", "text": TEXT_F, "patients": [
             patient(TEXT_F, 1, {"age_years": 33, "levels": ["S2"], "treatments": ["kyphoplasty"]},
                     {"age_years": "33-year-old", "levels": "S2 lesion", "treatments": "kyphoplasty"})]},
-        {"id": "d", "status": "failed", "text": None, "error": "encrypted PDF", "patients": []},
+        {"id": "d", "status": "failed", "text": None, "reason": "encrypted PDF", "patients": []},
     ]
 
 
@@ -51,9 +51,9 @@ def test_duplicates_by_doi_pmid_and_content_are_kept_as_duplicate(merged):
         ("a__2", "duplicate"), ("x", "duplicate"), ("y", "duplicate"), ("e__2", "ok"), ("f", "ok"),
         ("d__2", "failed")]
     by_id = {r["document_id"]: r for r in rows}
-    assert by_id["a__2"]["error"] == "same DOI as a" and by_id["a__2"]["cases"] == 0
-    assert by_id["x"]["error"] == "same PMID as b"
-    assert by_id["y"]["error"] == "same sha256 as c"
+    assert by_id["a__2"]["reason"] == "same DOI as a" and by_id["a__2"]["cases"] == 0
+    assert by_id["x"]["reason"] == "same PMID as b"
+    assert by_id["y"]["reason"] == "same content as c"
     assert summary.duplicates == 3
 
 

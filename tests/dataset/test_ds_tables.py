@@ -31,7 +31,8 @@ def test_csv_columns_are_those_of_the_models(built_run):
             with (built_run / name).open(encoding="utf-8") as fh:
                 assert tuple(next(csv.reader(fh))) == columns_of(model), name
     assert columns_of(TABLES["cases.csv"]) == ("document_id", "case_index", "title", "journal", "year", "pmid",
-                                               "doi", "source", *FIELDS, "confidence_mean")
+                                               "doi", "source", "included", "exclusion_reason", *FIELDS,
+                                               "confidence_mean")
 
 
 def test_cases_one_row_per_patient_with_its_document(built_run):

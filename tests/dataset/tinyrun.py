@@ -77,7 +77,7 @@ def documents() -> list[dict]:
          ]},
         {"id": "c", "status": "no_case", "text": TEXT_C, "title": "A review of vertebral hemangiomas",
          "doi": "10.1000/c", "pmid": "", "patients": []},
-        {"id": "d", "status": "failed", "text": None, "title": "", "error": "empty or whitespace-only file",
+        {"id": "d", "status": "failed", "text": None, "title": "", "reason": "empty or whitespace-only file",
          "patients": []},
         {"id": "e", "status": "ok", "text": TEXT_E, "title": "An untreated lesion", "patients": [
             patient(TEXT_E, 1, {"age_years": 30, "sex": "male"}, {"age_years": "30-year-old", "sex": "man"})]},
@@ -100,7 +100,7 @@ def write_run(folder: Path, docs: list[dict] | None = None) -> Path:
                 cases.write(json.dumps({**record, "document_id": doc["id"]}) + "\n")
             manifest.write(json.dumps({
                 "source": doc.get("source", f"in/{doc['id']}.txt"), "document_id": doc["id"],
-                "status": doc["status"], "cases": len(doc["patients"]), "error": doc.get("error", ""),
+                "status": doc["status"], "cases": len(doc["patients"]), "reason": doc.get("reason", ""),
                 "sha256": sha, "title": doc.get("title", ""), "journal": doc.get("journal", ""),
                 "year": doc.get("year", ""), "pmid": doc.get("pmid", ""), "doi": doc.get("doi", "")}) + "\n")
     return folder

@@ -69,9 +69,9 @@ def test_fifos_and_sockets_are_never_opened(tmp_path):
         assert found(inputs) == {str(src / "a.txt"): "", str(src / "pipe.txt"): "a FIFO",
                                  str(src / "sock.txt"): "a socket"}
         skipped = unread_result(inputs[1], Limits())
-        assert (skipped.status, skipped.error) == ("skipped", "not read: a FIFO")
+        assert (skipped.status, skipped.reason) == ("skipped", "not read: a FIFO")
         named = collect_inputs([src / "pipe.txt"], tmp_path / "out")
         failed = unread_result(named[0], Limits())
-        assert (failed.status, failed.error) == ("failed", "not read: a FIFO")
+        assert (failed.status, failed.reason) == ("failed", "not read: a FIFO")
     finally:
         server.close()

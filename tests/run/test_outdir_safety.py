@@ -152,11 +152,11 @@ def test_a_link_leaving_the_folder_and_fifos_are_skipped_with_the_reason(tmp_pat
     assert result.returncode == 0, result.stderr
     found = rows(out)
     assert (found["link.txt"]["status"], found["pipe.txt"]["status"]) == ("skipped", "skipped")
-    assert "outside the folder" in found["link.txt"]["error"] and "FIFO" in found["pipe.txt"]["error"]
+    assert "outside the folder" in found["link.txt"]["reason"] and "FIFO" in found["pipe.txt"]["reason"]
     assert not [name for name, data in tree(out).items() if data and b"CANARY" in data]
     named = extract(src / "pipe.txt", src / "case00.txt", "-o", tmp_path / "named", "--timeout", "60")
     assert named.returncode == 3
-    assert "FIFO" in rows(tmp_path / "named")["pipe.txt"]["error"]  # failed at once, never opened
+    assert "FIFO" in rows(tmp_path / "named")["pipe.txt"]["reason"]  # failed at once, never opened
 
 
 def test_evidence_of_a_crlf_file_points_into_its_written_text_as_the_readme_says(tmp_path):
