@@ -61,11 +61,11 @@ def codebook_markdown(rows: list[dict]) -> str:
              "(a feeder artery `right T12`, a cement volume `L1 3`); booleans are `true`/`false`; "
              "a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed "
              "with `'` so that no spreadsheet runs it as a formula.", "",
-             "The column `dtype` is the pandas dtype to read it with, so that a CSV gives the types "
-             "the Parquet file has (`year` an integer, `pmid` a string, booleans as booleans): "
-             "`pd.read_csv(path, dtype=..., keep_default_na=False, na_values=[\"\"])`, or "
-             "`nlp.dataset.load_table(run_dir, \"cases\")`, which also turns lists back into lists "
-             "and undoes the `'` prefix.", ""]
+             ("The column `dtype` is the pandas dtype to read it with, so that a CSV gives the types "
+              "the Parquet file has (`year` an integer, `pmid` a string, booleans as booleans): "
+              "`pd.read_csv(path, dtype=..., keep_default_na=False, na_values=[\"\"])`, or "
+              "`nlp.dataset.load_table(run_dir, \"cases\")`, which also turns lists back into lists "
+              "and undoes the `'` prefix."), ""]
     for table, model in TABLES.items():
         lines += [f"## {table}", "", (model.__doc__ or "").strip()]
         if table in ALSO_AS:

@@ -85,7 +85,7 @@ def complications_addressed(record: dict) -> bool:
     return bool(record.get("complications_reported")) or bool(record.get("complications"))
 
 
-def _measure_value(record: dict, measure: str) -> tuple[Optional[str], Optional[float], str]:
+def _measure_value(record: dict, measure: str) -> tuple[str | None, float | None, str]:
     """(the value as written in outcomes.csv or None for no row, its number, the field whose
     confidence and evidence it has)."""
     value = record.get(measure)

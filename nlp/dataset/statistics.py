@@ -10,8 +10,8 @@ coverage close to 95 %) is given beside it.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 import numpy as np
 
@@ -37,11 +37,11 @@ class Proportion:
     """``events`` of ``n`` patients; the estimate and limits are None when n is 0."""
     events: int
     n: int
-    estimate: Optional[float] = None
-    low: Optional[float] = None  # Clopper-Pearson
-    high: Optional[float] = None
-    wilson_low: Optional[float] = None
-    wilson_high: Optional[float] = None
+    estimate: float | None = None
+    low: float | None = None  # Clopper-Pearson
+    high: float | None = None
+    wilson_low: float | None = None
+    wilson_high: float | None = None
 
 
 def proportion(events: int, n: int) -> Proportion:
@@ -53,15 +53,15 @@ def proportion(events: int, n: int) -> Proportion:
     return Proportion(events, n, *(round(x, DIGITS) for x in (events / n, low, high, wilson_low, wilson_high)))
 
 
-def quantile(values: Sequence[float], q: float) -> Optional[float]:
+def quantile(values: Sequence[float], q: float) -> float | None:
     """The ``q`` quantile (linear interpolation, numpy's default), or None for no values."""
     return round(float(np.percentile(values, q * 100)), MEDIAN_DIGITS) if len(values) else None
 
 
-def median(values: Sequence[float]) -> Optional[float]:
+def median(values: Sequence[float]) -> float | None:
     return quantile(values, 0.5)
 
 
-def median_iqr(values: Sequence[float]) -> tuple[Optional[float], Optional[float], Optional[float]]:
+def median_iqr(values: Sequence[float]) -> tuple[float | None, float | None, float | None]:
     """(median, first quartile, third quartile) of ``values``; Nones for no values."""
     return median(values), quantile(values, 0.25), quantile(values, 0.75)

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Optional
 
-from nlp.schema import COMPLICATION_CODES
 from nlp.dataset.fields import SPECS
-from nlp.dataset.models import GROUPINGS, MEDIANS, NOT_STATED, RATES, SMALL_SAMPLE, SynthesisTable, columns_of
+from nlp.dataset.models import (
+    GROUPINGS,
+    MEDIANS,
+    NOT_STATED,
+    RATES,
+    SMALL_SAMPLE,
+    SynthesisTable,
+    columns_of,
+)
 from nlp.dataset.rows import complications_addressed, counted
 from nlp.dataset.statistics import median_iqr, proportion
+from nlp.schema import COMPLICATION_CODES
 
 GOOD_OUTCOMES = ("resolved", "improved")
 # Which side of a measure is better, for ranking: -1 the highest first, +1 the lowest first.
@@ -41,7 +48,7 @@ def groups_of(record: dict) -> list[tuple[str, str, dict]]:
              {"diagnosis": diagnosis, "combination": combination})]
 
 
-def rate_events(record: dict) -> dict[str, Optional[bool]]:
+def rate_events(record: dict) -> dict[str, bool | None]:
     """Per rate: None where the report does not address it, else whether the event happened."""
     outcome, recurrence = record.get("outcome"), record.get("recurrence")
     addressed = complications_addressed(record)
@@ -55,7 +62,7 @@ def rate_events(record: dict) -> dict[str, Optional[bool]]:
     return events
 
 
-def median_values(record: dict) -> dict[str, Optional[float]]:
+def median_values(record: dict) -> dict[str, float | None]:
     """Per median: the patient's value, or None."""
     pre, post = record.get("vas_pre"), record.get("vas_post")
     values = {"vas_change": post - pre if pre is not None and post is not None else None,

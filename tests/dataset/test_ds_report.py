@@ -19,10 +19,12 @@ def report(built_run):
 def test_figures_are_png_files_and_inlined(report):
     run, html = report
     names = sorted(p.name for p in (run / "figures").iterdir())
-    assert names == ["follow_up.png", "levels.png", "patients_per_combination.png", "vas_by_combination.png"]
+    assert names == ["follow_up.png", "forest_any_complication.png", "forest_recurrence.png",
+                     "forest_resolved_or_improved.png", "levels.png", "patients_per_combination.png",
+                     "vas_by_combination.png"]
     for name in names:
         assert (run / "figures" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert html.count('src="data:image/png;base64,') == 4
+    assert html.count('src="data:image/png;base64,') == 7
 
 
 def test_nothing_on_the_page_points_outside_it(report):
