@@ -218,7 +218,7 @@ def _rate_cell(row: dict) -> str:
     rank = ('<small>n&lt;3: not ranked</small>' if row["small_sample"]
             else f"<small>rank {row['rank']}</small>" if pd.notna(row["rank"]) else "")
     return (f"<td class=n>{row['events']}/{row['denominator']} · {_num(100 * row['estimate'], 0)}% "
-            f"({_num(100 * row['ci_low'], 0)}–{_num(100 * row['ci_high'], 0)}%){rank}</td>")
+            f"({_num(100 * row['ci_low'], 1)}–{_num(100 * row['ci_high'], 1)}%){rank}</td>")
 
 
 def _median_cell(row: dict) -> str:

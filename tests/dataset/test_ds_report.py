@@ -27,6 +27,17 @@ def test_figures_are_png_files_and_inlined(report):
     assert html.count('src="data:image/png;base64,') == 7
 
 
+def test_the_synthesis_section_marks_small_samples_and_warns_of_publication_bias(report):
+    _, html = report
+    section = html[html.index("<h2>Synthesis"):html.index("<h2>Flagged values")]
+    assert "publication bias" in section
+    # both combinations of the tiny run have fewer than 3 patients: marked, and no rank anywhere
+    assert section.count("fewer than 3 patients</span>") == 2 and "rank " not in section
+    assert "n&lt;3: not ranked" in section
+    assert "1/1 · 100% (2.5–100%)" in section  # embolization+vertebroplasty: b improved, a's outcome unstated
+    assert section.count('src="data:image/png;base64,') == 3  # the forest plots
+
+
 def test_nothing_on_the_page_points_outside_it(report):
     _, html = report
     assert not EXTERNAL.search(html)
