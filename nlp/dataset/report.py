@@ -254,7 +254,9 @@ def _synthesis_table(synthesis: pd.DataFrame, grouping: str) -> str:
 def _synthesis(synthesis: pd.DataFrame, forests: list[Path]) -> str:
     note = ("<p class=meta>Each rate is events / the patients whose report addresses it (an outcome stated; "
             "recurrence stated; complications named or denied), with its exact Clopper-Pearson 95 % "
-            "interval; ranks compare groups of at least 3 such patients (1: the best). All groups, every "
+            "interval. Ranks compare groups of at least 3 such patients (1: the best) by the interval's "
+            "limit on the unfavourable side, so that a few patients with a perfect record do not outrank "
+            "many with a nearly perfect one. All groups, every "
             "complication code and the Wilson intervals are in synthesis.csv; outcomes.csv holds the "
             "individual patient data (codebook.md, docs/synthesis.md).</p>")
     return "\n".join([f"<p class=meta><strong>Publication bias.</strong> {escape(PUBLICATION_BIAS)}</p>",

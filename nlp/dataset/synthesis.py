@@ -144,13 +144,24 @@ def rankable(row: dict) -> bool:
             and not row["small_sample"] and row["estimate"] is not None)
 
 
+def _score(row: dict) -> tuple[float, float]:
+    """What a row is ranked by, the smaller the better: for a rate, the limit of its exact interval
+    on the unfavourable side first (so that 3/3 does not outrank 9/10 on its point estimate alone),
+    then the estimate; for a median, the median."""
+    better = BETTER[row["measure"]]
+    if row["statistic"] == "rate":
+        worse = row["ci_low"] if better < 0 else row["ci_high"]
+        return better * worse, better * row["estimate"]
+    return better * row["estimate"], 0.0
+
+
 def _rank(rows: list[dict]) -> None:
     """Fill ``rank`` within each grouping and measure: 1 the best; ties share the lowest rank."""
     contests: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
         if rankable(row):
             contests[(row["grouping"], row["measure"])].append(row)
-    for (_, measure), contest in contests.items():
-        scores = sorted(BETTER[measure] * row["estimate"] for row in contest)
+    for contest in contests.values():
+        scores = sorted(_score(row) for row in contest)
         for row in contest:
-            row["rank"] = scores.index(BETTER[measure] * row["estimate"]) + 1
+            row["rank"] = scores.index(_score(row)) + 1

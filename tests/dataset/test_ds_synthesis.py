@@ -5,13 +5,13 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from tinyrun import records_run
 
 from nlp.dataset import build_tables, load_table
 from nlp.dataset.models import MEDIANS, RATES
 from nlp.dataset.statistics import proportion
 from nlp.dataset.synthesis import SynthesisStats
 from nlp.schema import COMPLICATION_CODES
-from tinyrun import records_run
 
 # Newcombe RG. Two-sided confidence intervals for the single proportion: comparison of seven
 # methods. Stat Med 1998;17:857-872, Table I: method 3 (Wilson score, no continuity correction)
@@ -170,6 +170,20 @@ def test_small_samples_are_marked_and_never_ranked(run):
     assert table.loc[table["measure"] == "follow_up_months", "rank"].isna().all()
     assert table.loc[table["grouping"] == "all", "rank"].isna().all()
     assert table.loc[table["diagnosis"] == "not_stated", "rank"].isna().all()
+
+
+def test_a_few_perfect_patients_do_not_outrank_many_nearly_perfect_ones():
+    stats = SynthesisStats()
+    for combination, outcomes in (("kyphoplasty", ["resolved"] * 3), ("vertebroplasty", ["improved"] * 9 + ["worsened"])):
+        for i, outcome in enumerate(outcomes):
+            stats.add({"document_id": f"{combination}{i}", "case_index": 1, "combination": combination,
+                       "outcome": outcome, "recurrence": outcome == "worsened"})
+    rows = {(r["group"], r["measure"]): r for r in stats.rows() if r["grouping"] == "combination"}
+    # 9/10 (exact interval 0.555-0.997) before 3/3 (0.292-1): the lower limits decide
+    assert rows[("vertebroplasty", "resolved_or_improved")]["rank"] == 1
+    assert rows[("kyphoplasty", "resolved_or_improved")]["rank"] == 2
+    # recurrence 1/10 (upper limit 0.445) before 0/3 (upper limit 0.708)
+    assert rows[("vertebroplasty", "recurrence")]["rank"] == 1 and rows[("kyphoplasty", "recurrence")]["rank"] == 2
 
 
 def test_rows_are_ordered_by_grouping_then_patients(run):

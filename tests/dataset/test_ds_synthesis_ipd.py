@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tinyrun import records_run
 
 from nlp.dataset import build_tables, load_table
 from nlp.dataset.models import TABLES, columns_of
-from tinyrun import records_run
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "synthesis.md"
 
