@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from nlp.schema import OUTCOME_CODES
-from nlp.dataset.fields import REGIONS, is_set, region_of
+from nlp.dataset.fields import REGIONS, region_of
 from nlp.dataset.models import CombinationsTable, columns_of
-from nlp.dataset.rows import counted
+from nlp.dataset.rows import complications_addressed, counted
 from nlp.dataset.statistics import median, quantile
 
-_AFTER = ("vas_post", "follow_up_months", "recurrence", "complications", "outcome")
 
 
 @dataclass
@@ -29,7 +28,7 @@ class _Group:
     vas_change: list = field(default_factory=list)
     follow_up: list = field(default_factory=list)
     recurrence: list = field(default_factory=list)
-    complications: list = field(default_factory=list)  # per patient with a course after treatment
+    complications: list = field(default_factory=list)  # per patient whose report addresses them
     outcomes: list = field(default_factory=list)
     blood_loss: list = field(default_factory=list)
 
@@ -67,7 +66,7 @@ class CombinationStats:
             g.follow_up.append(record["follow_up_months"])
         if record.get("recurrence") is not None:
             g.recurrence.append(bool(record["recurrence"]))
-        if any(is_set(record.get(k)) for k in _AFTER):
+        if complications_addressed(record):
             g.complications.append(bool(record.get("complications")))
         if record.get("outcome"):
             g.outcomes.append(record["outcome"])

@@ -258,10 +258,10 @@ def _combination_columns() -> dict[str, tuple]:
         "recurrence_n": count("patients with recurrence reported (true)", "recurrence_n_reported"),
         "recurrence_n_reported": count("patients whose record says whether there was recurrence"),
         "complications_n": count("patients with at least one complication", "complications_n_reported"),
-        "complications_n_reported": count("patients whose course after treatment the record holds (any "
-                                          "of vas_post, follow_up_months, recurrence, complications, "
-                                          "outcome set): a record cannot tell 'no complication' from "
-                                          "'not stated', so this is the denominator"),
+        "complications_n_reported": count("patients whose report names a complication or says none "
+                                          "occurred (complications_reported true, or complications "
+                                          "listed): silence is no evidence of none, so this is the "
+                                          "denominator, as in synthesis.csv"),
         "outcome_n_reported": count("patients with an outcome stated"),
     })
     for code in OUTCOME_CODES:

@@ -197,8 +197,8 @@ def _combinations_table(combinations: pd.DataFrame) -> str:
             f"<td class=n>{_num(r['blood_loss_median_ml'], 0)} {_n(r['blood_loss_n'])}</td></tr>")
     note = ("<p class=meta>n: the patients a median or percent is taken over (regions: patients with levels "
             "stated; a lesion can involve more than one region). Recurrence and complications: patients "
-            "with it / patients whose record says (for complications: whose course after treatment the "
-            "record holds). The columns are defined in codebook.md; the full table is combinations.csv.</p>")
+            "with it / patients whose report says (for complications: names one or says none occurred). "
+            "The columns are defined in codebook.md; the full table is combinations.csv.</p>")
     return f"<div class=scroll><table class=\"wide combos\">{head}{''.join(rows)}</table></div>{note}"
 
 
