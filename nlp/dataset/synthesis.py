@@ -156,11 +156,13 @@ def _score(row: dict) -> tuple[float, float]:
 
 
 def _rank(rows: list[dict]) -> None:
-    """Fill ``rank`` within each grouping and measure: 1 the best; ties share the lowest rank."""
-    contests: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    """Fill ``rank`` within each grouping and measure (the combinations of one diagnosis compete
+    among themselves): 1 the best; ties share the lowest rank."""
+    contests: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         if rankable(row):
-            contests[(row["grouping"], row["measure"])].append(row)
+            diagnosis = row["diagnosis"] if row["grouping"] == "diagnosis_combination" else None
+            contests[(row["grouping"], diagnosis, row["measure"])].append(row)
     for contest in contests.values():
         scores = sorted(_score(row) for row in contest)
         for row in contest:

@@ -4,6 +4,7 @@ import json
 from collections import defaultdict
 
 import numpy as np
+import pandas as pd
 import pytest
 from tinyrun import records_run
 
@@ -166,6 +167,13 @@ def test_small_samples_are_marked_and_never_ranked(run):
     assert list(ranked["rank"]) == [1, 2]
     recurrence = table[(table["grouping"] == "combination") & (table["measure"] == "recurrence")]
     assert recurrence.loc[recurrence["group"] == "embolization+vertebroplasty", "rank"].item() == 1
+    # the combinations of one diagnosis compete among themselves: hemangioma's 2/4, and 1/1 (small)
+    hem = table[(table["grouping"] == "diagnosis_combination") & (table["diagnosis"] == "hemangioma")
+                & (table["measure"] == "resolved_or_improved")]
+    assert dict(zip(hem["combination"], hem["rank"].astype(object))) == \
+        {"embolization+vertebroplasty": 1, "vertebroplasty": pd.NA}
+    gct = table[(table["grouping"] == "diagnosis_combination") & (table["diagnosis"] == "giant_cell_tumour")]
+    assert gct["rank"].isna().all()  # laminectomy+fixation: 2 patients
     # follow-up has no better side; 'all' and patients without a diagnosis are not ranked
     assert table.loc[table["measure"] == "follow_up_months", "rank"].isna().all()
     assert table.loc[table["grouping"] == "all", "rank"].isna().all()
