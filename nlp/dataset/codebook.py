@@ -7,7 +7,7 @@ from pathlib import Path
 from nlp.schema import SCHEMA_VERSION
 from nlp.dataset.csvio import LIST_SEPARATOR, write_frame, write_text_atomic
 from nlp.dataset.fields import BOOL, CODE, CODES, INTEGER, NUMBER, OBJECTS, SPECS, TEXT
-from nlp.dataset.models import TABLES, CodebookTable, columns_of, frame
+from nlp.dataset.models import TABLES, CodebookTable, columns_of, csv_dtype, frame
 
 _TYPE = {NUMBER: "number", INTEGER: "integer", CODE: "code", BOOL: "boolean", TEXT: "text", CODES: "list of codes"}
 # Tables written in more than one form, with the same columns.
@@ -40,7 +40,7 @@ def codebook_rows() -> list[dict]:
             rows.append({"table": table, "column": name, "type": _type(column), "nullable": column.nullable,
                          "unit": meta.get("unit") or None, "codes": _codes(column) or None,
                          "meaning": column.description or None, "denominator": meta.get("denominator") or None,
-                         "csv": meta.get("csv") or None})
+                         "csv": meta.get("csv") or None, "dtype": csv_dtype(column)})
     return rows
 
 
@@ -60,16 +60,21 @@ def codebook_markdown(rows: list[dict]) -> str:
              f"`{LIST_SEPARATOR}`; an object is written as its stated parts separated by a space "
              "(a feeder artery `right T12`, a cement volume `L1 3`); booleans are `true`/`false`; "
              "a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed "
-             "with `'` so that no spreadsheet runs it as a formula.", ""]
+             "with `'` so that no spreadsheet runs it as a formula.", "",
+             ("The column `dtype` is the pandas dtype to read it with, so that a CSV gives the types "
+              "the Parquet file has (`year` an integer, `pmid` a string, booleans as booleans): "
+              "`pd.read_csv(path, dtype=..., keep_default_na=False, na_values=[\"\"])`, or "
+              "`nlp.dataset.load_table(run_dir, \"cases\")`, which also turns lists back into lists "
+              "and undoes the `'` prefix."), ""]
     for table, model in TABLES.items():
         lines += [f"## {table}", "", (model.__doc__ or "").strip()]
         if table in ALSO_AS:
             lines[-1] += f" Also written as {ALSO_AS[table]}."
-        lines += ["", "| column | type | unit | codes | meaning | denominator | in CSV |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += ["", "| column | type | unit | codes | meaning | denominator | in CSV | dtype |",
+                  "|---|---|---|---|---|---|---|---|"]
         for row in (r for r in rows if r["table"] == table):
             lines.append("| " + " | ".join(_md(row[k]) for k in ("column", "type", "unit", "codes", "meaning",
-                                                                  "denominator", "csv")) + " |")
+                                                                  "denominator", "csv", "dtype")) + " |")
         lines.append("")
     return "\n".join(lines)
 

@@ -8,13 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
 
-import numpy as np
-
 from nlp.schema import OUTCOME_CODES
-from nlp.dataset.fields import REGIONS, is_set, region_of
+from nlp.dataset.fields import REGIONS, region_of
 from nlp.dataset.models import CombinationsTable, columns_of
+from nlp.dataset.rows import complications_addressed, counted
+from nlp.dataset.statistics import median, quantile
 
-_AFTER = ("vas_post", "follow_up_months", "recurrence", "complications", "outcome")
 
 
 @dataclass
@@ -29,17 +28,9 @@ class _Group:
     vas_change: list = field(default_factory=list)
     follow_up: list = field(default_factory=list)
     recurrence: list = field(default_factory=list)
-    complications: list = field(default_factory=list)  # per patient with a course after treatment
+    complications: list = field(default_factory=list)  # per patient whose report addresses them
     outcomes: list = field(default_factory=list)
     blood_loss: list = field(default_factory=list)
-
-
-def _median(values: list) -> Optional[float]:
-    return round(float(np.median(values)), 2) if values else None
-
-
-def _quantile(values: list, q: float) -> Optional[float]:
-    return round(float(np.percentile(values, q * 100)), 2) if values else None
 
 
 def _percent(n: int, of: int) -> Optional[float]:
@@ -53,10 +44,9 @@ class CombinationStats:
         self.groups: dict[str, _Group] = defaultdict(_Group)
 
     def add(self, record: dict) -> None:
-        combination = record.get("combination")
-        if not combination:
+        if not counted(record):
             return
-        g = self.groups[combination]
+        g = self.groups[record["combination"]]
         g.patients += 1
         g.documents.add(record["document_id"])
         if record.get("age_years") is not None:
@@ -76,7 +66,7 @@ class CombinationStats:
             g.follow_up.append(record["follow_up_months"])
         if record.get("recurrence") is not None:
             g.recurrence.append(bool(record["recurrence"]))
-        if any(is_set(record.get(k)) for k in _AFTER):
+        if complications_addressed(record):
             g.complications.append(bool(record.get("complications")))
         if record.get("outcome"):
             g.outcomes.append(record["outcome"])
@@ -92,24 +82,24 @@ class CombinationStats:
     def _row(name: str, g: _Group) -> dict:
         female = sum(1 for s in g.sexes if s == "female")
         row = {"combination": name, "n_patients": g.patients, "n_documents": len(g.documents),
-               "age_n": len(g.ages), "age_median": _median(g.ages), "age_q1": _quantile(g.ages, 0.25),
-               "age_q3": _quantile(g.ages, 0.75), "sex_n": len(g.sexes), "female_n": female,
+               "age_n": len(g.ages), "age_median": median(g.ages), "age_q1": quantile(g.ages, 0.25),
+               "age_q3": quantile(g.ages, 0.75), "sex_n": len(g.sexes), "female_n": female,
                "female_percent": _percent(female, len(g.sexes)), "levels_n": len(g.regions)}
         for region in REGIONS.values():
             n = sum(1 for regions in g.regions if region in regions)
             row[f"{region}_n"] = n
             row[f"{region}_percent"] = _percent(n, len(g.regions))
         row.update({
-            "vas_pre_n": len(g.vas_pre), "vas_pre_median": _median(g.vas_pre),
-            "vas_post_n": len(g.vas_post), "vas_post_median": _median(g.vas_post),
-            "vas_change_n": len(g.vas_change), "vas_change_median": _median(g.vas_change),
-            "follow_up_n": len(g.follow_up), "follow_up_median_months": _median(g.follow_up),
+            "vas_pre_n": len(g.vas_pre), "vas_pre_median": median(g.vas_pre),
+            "vas_post_n": len(g.vas_post), "vas_post_median": median(g.vas_post),
+            "vas_change_n": len(g.vas_change), "vas_change_median": median(g.vas_change),
+            "follow_up_n": len(g.follow_up), "follow_up_median_months": median(g.follow_up),
             "recurrence_n": sum(g.recurrence), "recurrence_n_reported": len(g.recurrence),
             "complications_n": sum(g.complications), "complications_n_reported": len(g.complications),
             "outcome_n_reported": len(g.outcomes),
         })
         for code in OUTCOME_CODES:
             row[f"outcome_{code}_n"] = g.outcomes.count(code)
-        row.update({"blood_loss_n": len(g.blood_loss), "blood_loss_median_ml": _median(g.blood_loss)})
+        row.update({"blood_loss_n": len(g.blood_loss), "blood_loss_median_ml": median(g.blood_loss)})
         assert tuple(row) == columns_of(CombinationsTable)
         return row

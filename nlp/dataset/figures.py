@@ -10,11 +10,16 @@ import pandas as pd
 from nlp.schema import LEVELS
 from nlp.dataset.csvio import temporary_name
 from nlp.dataset.fields import REGIONS, region_of
+from nlp.dataset.load import read_options
 
 FIGURES_DIR = "figures"
 MAX_COMBINATIONS = 30  # the most patients first; the rest are named in the title
 REGION_COLOURS = {"cervical": "#4c72b0", "thoracic": "#dd8452", "lumbar": "#55a868", "sacral": "#8172b3"}
 PRE, POST = "#4c72b0", "#dd8452"
+# the rates drawn as forest plots from synthesis.csv, with their titles
+FOREST_MEASURES = {"resolved_or_improved": "Resolved or improved", "recurrence": "Recurrence",
+                   "any_complication": "Any complication"}
+SMALL = "#9aa2b1"
 
 
 def _pyplot():
@@ -148,6 +153,55 @@ def level_distribution(plt, cases: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
+def forest_rows(synthesis: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(the combinations drawn, ranked ones first then the small samples; the 'all' row; a note on
+    what was left out) for one rate of synthesis.csv."""
+    rows = synthesis[(synthesis["measure"] == measure) & (synthesis["denominator"] > 0)]
+    combinations = rows[rows["grouping"] == "combination"]
+    ranked = combinations[combinations["rank"].notna()].sort_values(["rank", "denominator"],
+                                                                    ascending=[True, False], kind="stable")
+    small = combinations[combinations["rank"].isna()].sort_values("denominator", ascending=False, kind="stable")
+    drawn = pd.concat([ranked, small]).head(MAX_COMBINATIONS)
+    note = (f" (the first {len(drawn)} of {len(combinations)} combinations)"
+            if len(combinations) > len(drawn) else "")
+    return drawn, rows[rows["grouping"] == "all"], note
+
+
+def forest(plt, synthesis: pd.DataFrame, measure: str, path: Path) -> Path:
+    """One rate per combination: the proportion and its Clopper-Pearson 95 % interval, events/n
+    beside; small samples (fewer than 3 patients) in grey below the others, not ranked."""
+    drawn, pooled, note = forest_rows(synthesis, measure)
+    title = FOREST_MEASURES[measure]
+    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.3 * (len(drawn) + len(pooled))))
+    if drawn.empty:
+        _no_data(ax, "no combination whose reports address it")
+    else:
+        labels = []
+        for y, row in enumerate(drawn.itertuples()):
+            colour = SMALL if row.small_sample else "#1d2430"
+            ax.plot([row.ci_low, row.ci_high], [y, y], color=colour, lw=1.3, zorder=2)
+            ax.plot(row.estimate, y, "s" if not row.small_sample else "o", color=colour,
+                    markerfacecolor=colour if not row.small_sample else "white", markersize=6, zorder=3)
+            mark = "  (n<3, not ranked)" if row.small_sample else ""
+            labels.append(f"{_label(row.combination)}  {row.events}/{row.denominator}{mark}")
+        for row in pooled.itertuples():
+            y = len(labels)
+            ax.plot([row.ci_low, row.ci_high], [y, y], color="#c62828", lw=1.3)
+            ax.plot(row.estimate, y, "D", color="#c62828", markersize=7)
+            labels.append(f"all patients pooled  {row.events}/{row.denominator}")
+        ranked = int(drawn["rank"].notna().sum())
+        if 0 < ranked < len(drawn):
+            ax.axhline(ranked - 0.5, color=SMALL, lw=0.8, ls=":")
+        ax.set_yticks(np.arange(len(labels)), labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(-0.02, 1.02)
+        ax.grid(axis="x", color="#eeeeee")
+        ax.set_xlabel("proportion of the patients whose report addresses it, with its exact (Clopper-Pearson) "
+                      "95 % interval")
+    ax.set_title(f"{title}, per treatment combination{note}", loc="left")
+    return _save(fig, path)
+
+
 def write_figures(outdir: Path) -> list[Path]:
     """The run's figures, written into ``outdir/figures``; returns their paths."""
     outdir = Path(outdir)
@@ -166,6 +220,10 @@ def write_figures(outdir: Path) -> list[Path]:
         paths.append(follow_up(plt, cases, folder / "follow_up.png"))
         plt.close("all")
         paths.append(level_distribution(plt, cases, folder / "levels.png"))
+        synthesis = pd.read_csv(outdir / "synthesis.csv", **read_options("synthesis"))
+        for measure in FOREST_MEASURES:
+            plt.close("all")
+            paths.append(forest(plt, synthesis, measure, folder / f"forest_{measure}.png"))
     finally:
         plt.close("all")
     return paths

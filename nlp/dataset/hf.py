@@ -60,6 +60,12 @@ def dataset_card(outdir: Path, documents: dict, counts: dict) -> str:
              + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) + f"); "
              f"{counts.get('combinations', 0)} treatment combinations (see combinations.csv beside this "
              "folder).", "",
+             "Beside this folder too, for evidence synthesis: synthesis.csv (per treatment, combination "
+             "and diagnosis, the rates of resolution or improvement, recurrence and complications with "
+             "their denominators and exact 95 % intervals, and medians with quartiles; estimates over "
+             "fewer than 3 patients are marked) and outcomes.csv (individual patient data, one row per "
+             "patient and measure, with study, year, design, diagnosis, combination and follow-up). Case "
+             "reports carry publication bias: the rates describe the published cases.", "",
              "## Provenance", "",
              f"- produced by caseminer {_version()}, case record schema v{SCHEMA_VERSION}, on "
              f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",

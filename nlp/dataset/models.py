@@ -14,7 +14,8 @@ import pandera.pandas as pa
 from pandera import extensions
 from pandera.typing import Series
 
-from nlp.schema import FIELDS, OUTCOME_CODES, TREATMENT_CODES, combination_of
+from nlp.schema import (COMPLICATION_CODES, DIAGNOSIS_CODES, FIELDS, OUTCOME_CODES, TREATMENT_CODES,
+                        combination_of)
 from nlp.dataset.fields import (BOOL, CODE, CODES, INTEGER, NUMBER, OBJECTS, REGIONS, SPECS, TEXT,
                                 FieldSpec)
 
@@ -31,6 +32,27 @@ TREATMENT_DETAILS = {
     "radiotherapy": ("radiotherapy_dose_gy",),
 }
 assert set(MEASURES) <= set(FIELDS) and set(TREATMENT_DETAILS) <= set(TREATMENT_CODES)
+# Study designs of outcomes.csv: a document with one patient is a case report, with more a series.
+DESIGNS = ("case_report", "case_series")
+# synthesis.csv: how patients are grouped, the rates (events among the patients whose report
+# addresses them) and the medians (over the patients with the value) given for every group.
+GROUPINGS = ("all", "treatment", "combination", "diagnosis", "diagnosis_combination")
+NOT_STATED = "not_stated"  # the diagnosis group of patients whose diagnosis the record lacks
+RATES = {
+    "resolved_or_improved": "outcome resolved or improved, of the patients with an outcome stated",
+    "recurrence": "recurrence reported, of the patients whose record says whether there was recurrence",
+    "any_complication": "at least one complication, of the patients whose report names a complication or "
+                        "says none occurred (complications_reported true, or complications listed)",
+    **{f"complication_{code}": f"complication {code}, of the same patients as any_complication"
+       for code in COMPLICATION_CODES},
+}
+MEDIANS = {
+    "vas_change": "each patient's own change in pain score, vas_post - vas_pre (negative: less pain)",
+    "follow_up_months": "follow-up",
+    "blood_loss_ml": "intraoperative blood loss",
+    "cement_total_ml": "total bone cement injected",
+}
+SMALL_SAMPLE = 3  # an estimate over fewer patients is marked and never ranked
 assert all(set(details) <= set(FIELDS) for details in TREATMENT_DETAILS.values())
 
 
@@ -52,6 +74,16 @@ def combination_string(element: Any) -> bool:
 
 _DTYPES = {NUMBER: float, INTEGER: pd.Int64Dtype, CODE: str, BOOL: pd.BooleanDtype, TEXT: str,
            CODES: object, OBJECTS: object}
+
+
+def csv_dtype(column) -> str:
+    """The pandas dtype a CSV column is read with (``pd.read_csv(dtype=...)``) to get the types the
+    Parquet files have: integers that may be blank as Int64, booleans as boolean, numbers as
+    float64, and everything else (codes, texts, ids such as a PMID, the text of a list) as str."""
+    kind = (column.metadata or {}).get("kind")
+    if kind == INTEGER:
+        return "Int64" if column.nullable else "int64"
+    return {NUMBER: "float64", BOOL: "boolean"}.get(kind, "str")
 
 
 def _column(dtype: Any, meaning: str, *, nullable: bool = True, unit: str = "", codes: str = "",
@@ -123,10 +155,14 @@ def _patient_key() -> dict[str, tuple]:
                                   "appearance", nullable=False, kind=INTEGER, ge=1)}
 
 
+def _year() -> tuple:
+    return _column(pd.Int64Dtype, "year of publication, where the document states it", kind=INTEGER)
+
+
 DOCUMENT_COLUMNS = {
     "title": text("the document's title"),
     "journal": text("journal, where the document states it"),
-    "year": _column(pd.Int64Dtype, "year of publication, where the document states it", kind=INTEGER),
+    "year": _year(),
     "pmid": text("PubMed id, where known"),
     "doi": text("DOI, where known"),
     "source": text("the input file, as given to caseminer extract (the manifest's source)", nullable=False),
@@ -175,13 +211,24 @@ TreatmentsTable = _model("TreatmentsTable", "treatments.csv: one row per patient
     "confidence": number("confidence of the patient's treatments field", ge=0, le=1),
 })
 
-OutcomesTable = _model("OutcomesTable", "outcomes.csv: one row per patient and outcome measure the "
-                       "record states (a measure left null or empty has no row).", {
+OutcomesTable = _model("OutcomesTable", "outcomes.csv: individual patient data in the long format of "
+                       "meta-analysis packages: one row per patient and outcome measure the record states "
+                       "(a measure left null has no row; complications has a row wherever the report "
+                       "addresses them, 'none' where it says none occurred), with the study and the "
+                       "patient's covariates on every row. document_id is the study id.", {
     **_patient_key(),
+    "year": _year(),
+    "design": code("case_report (the document describes one patient) or case_series (more than one)",
+                   DESIGNS),
+    "diagnosis": record_column("diagnosis"),
     "combination": record_column("combination", "the patient's combination of treatments"),
+    "follow_up_months": record_column("follow_up_months", "the patient's follow-up (the time the outcome "
+                                      "was last reported at)"),
     "measure": code("the record field measured", MEASURES),
-    "value": text("the value as the record holds it (codes joined by '; ', true/false)", nullable=False),
-    "value_number": number("the value as a number, for numeric measures"),
+    "value": text("the value as the record holds it (codes joined by '; ', true/false; 'none' for a "
+                  "report that says no complication occurred)", nullable=False),
+    "value_number": number("the value as a number: the number for numeric measures, 1/0 for recurrence, "
+                           "the number of complications for complications"),
     "unit": text("unit of the value, from the record model"),
     "confidence": number("confidence of the value", ge=0, le=1),
     "evidence": text("the text the value came from: its evidence spans joined by ' | '"),
@@ -219,10 +266,10 @@ def _combination_columns() -> dict[str, tuple]:
         "recurrence_n": count("patients with recurrence reported (true)", "recurrence_n_reported"),
         "recurrence_n_reported": count("patients whose record says whether there was recurrence"),
         "complications_n": count("patients with at least one complication", "complications_n_reported"),
-        "complications_n_reported": count("patients whose course after treatment the record holds (any "
-                                          "of vas_post, follow_up_months, recurrence, complications, "
-                                          "outcome set): a record cannot tell 'no complication' from "
-                                          "'not stated', so this is the denominator"),
+        "complications_n_reported": count("patients whose report names a complication or says none "
+                                          "occurred (complications_reported true, or complications "
+                                          "listed): silence is no evidence of none, so this is the "
+                                          "denominator, as in synthesis.csv"),
         "outcome_n_reported": count("patients with an outcome stated"),
     })
     for code in OUTCOME_CODES:
@@ -238,6 +285,63 @@ CombinationsTable = _model("CombinationsTable", "combinations.csv: one row per t
                            "(patients without any treatment are in no row), most patients first. "
                            "Every median, quartile and percent is over the patients counted in the "
                            "column its denominator names.", _combination_columns())
+
+SynthesisTable = _model("SynthesisTable", "synthesis.csv: for every group of patients (all treated "
+                        "patients, each treatment, each combination, each diagnosis, each diagnosis and "
+                        "combination) one row per measure: a rate with its 95 % intervals, or a median "
+                        "with its quartiles. Patients without any treatment are in no group. Rates are 0-1; "
+                        "intervals are Clopper-Pearson (exact: it never covers less than 95 %, which "
+                        "matters for the small groups case reports make, and it is meta::metaprop's "
+                        "default) with the Wilson score interval beside it, both from statsmodels. An "
+                        f"estimate over fewer than {SMALL_SAMPLE} patients is marked small_sample and "
+                        "not ranked. Case reports carry publication bias (good outcomes and unusual "
+                        "events get published): these are descriptions of the literature, not of "
+                        "patients at large.", {
+    "grouping": code("how the patients are grouped: " + ", ".join(GROUPINGS), GROUPINGS),
+    "group": text("the group: 'all', a treatment code, a combination, a diagnosis code (not_stated for "
+                  "patients without one), or '<diagnosis> / <combination>'", nullable=False),
+    "diagnosis": code("the group's diagnosis (diagnosis and diagnosis_combination rows)",
+                      (*DIAGNOSIS_CODES, NOT_STATED), nullable=True),
+    "treatment": code("the group's treatment (treatment rows): every patient who had it, alone or with "
+                      "others", TREATMENT_CODES, nullable=True),
+    "combination": record_column("combination", "the group's combination of treatments (combination and "
+                                 "diagnosis_combination rows)"),
+    "n_patients": count("patients in the group"),
+    "n_documents": count("documents these patients come from"),
+    "measure": code("what is measured: the rates " + "; ".join(f"{k} ({v})" for k, v in RATES.items())
+                    + "; the medians " + "; ".join(f"{k} ({v})" for k, v in MEDIANS.items()),
+                    (*RATES, *MEDIANS)),
+    "statistic": code("rate (events of denominator, with intervals) or median (with quartiles)",
+                      ("rate", "median")),
+    "events": _column(pd.Int64Dtype, "patients with the event (rates only)", kind=INTEGER, ge=0,
+                      denominator="denominator"),
+    "denominator": count("patients the estimate is taken over: for a rate, those whose report addresses "
+                         "the measure; for a median, those with the value"),
+    "estimate": number("the rate (events / denominator, 0-1) or the median; blank when the denominator "
+                       "is 0", denominator="denominator"),
+    "ci_low": number("lower limit of the exact Clopper-Pearson 95 % interval of the rate", ge=0, le=1,
+                     denominator="denominator"),
+    "ci_high": number("upper limit of the exact Clopper-Pearson 95 % interval of the rate", ge=0, le=1,
+                      denominator="denominator"),
+    "wilson_low": number("lower limit of the Wilson score 95 % interval of the rate", ge=0, le=1,
+                         denominator="denominator"),
+    "wilson_high": number("upper limit of the Wilson score 95 % interval of the rate", ge=0, le=1,
+                          denominator="denominator"),
+    "q1": number("first quartile (medians only)", denominator="denominator"),
+    "q3": number("third quartile (medians only)", denominator="denominator"),
+    "unit": text("unit of the estimate: 'proportion' for rates, the field's unit for medians",
+                 nullable=False),
+    "small_sample": _column(pd.BooleanDtype, f"true where the denominator is below {SMALL_SAMPLE}: listed, "
+                            "but too few patients to compare", nullable=False, kind=BOOL),
+    "rank": _column(pd.Int64Dtype, "rank of the group among the groups of its grouping for this measure "
+                    "(for diagnosis_combination: among the combinations of the same diagnosis), 1 the best. Rates are ranked by the limit of their exact interval on the unfavourable "
+                    "side (the lower limit of resolved_or_improved, the upper limit of recurrence and "
+                    "complications), then by the estimate, so that a few patients with a perfect record do "
+                    "not outrank many with a nearly perfect one; medians by the median (the largest fall in "
+                    "pain, the least blood loss). Ties share a rank. Blank for small samples, for the 'all' "
+                    "and not_stated groups, and for follow-up and cement, which have no better side",
+                    kind=INTEGER, ge=1),
+})
 
 ReviewTable = _model("ReviewTable", "review.csv (caseminer review export): one row per patient and "
                      "record field, null fields included; the reviewer fills corrected_value.", {
@@ -262,6 +366,9 @@ CodebookTable = _model("CodebookTable", "codebook.csv: one row per column of eve
     "denominator": text("for a count, median, quartile or percent: the column counting the patients "
                         "it is taken over"),
     "csv": text("how a value is written in a CSV cell"),
+    "dtype": text("the pandas dtype to read the column with: pd.read_csv(path, dtype=dict(zip(columns, "
+                  "dtypes)), keep_default_na=False, na_values=['']) gives the Parquet types "
+                  "(nlp.dataset.load_table does it and also turns lists back into lists)", nullable=False),
 })
 
 PrismaTable = _model("PrismaTable", "prisma.csv (caseminer prisma): one row per box of the PRISMA 2020 flow "
@@ -281,6 +388,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "treatments.csv": TreatmentsTable,
     "outcomes.csv": OutcomesTable,
     "combinations.csv": CombinationsTable,
+    "synthesis.csv": SynthesisTable,
     "review.csv": ReviewTable,
     "prisma.csv": PrismaTable,
     "codebook.csv": CodebookTable,

@@ -25,7 +25,9 @@ from nlp.schema import FIELDS, OUTCOME_CODES
 from nlp.dataset import REPORT_OUTPUTS
 from nlp.dataset.csvio import format_value, open_atomic
 from nlp.dataset.fields import NUMBER, REGIONS, SPECS, is_set
-from nlp.dataset.figures import FIGURES_DIR, write_figures
+from nlp.dataset.figures import FIGURES_DIR, FOREST_MEASURES, write_figures
+from nlp.dataset.load import load_table
+from nlp.dataset.models import SMALL_SAMPLE
 from nlp.dataset.prisma import BOXES, read_prisma
 from nlp.dataset.highlight import Mark, highlighted, snippet, span_is_valid
 from nlp.dataset.rundir import check_run, iter_records, load_documents, read_text, records_by_document
@@ -81,7 +83,22 @@ FIGURE_CAPTIONS = {
     "prisma.png": "PRISMA 2020 flow diagram of the review (caseminer prisma; prisma.csv holds the counts).",
     "follow_up.png": "Distribution of follow-up over patients with follow-up stated.",
     "levels.png": "Vertebrae involved by the treated lesion, along the spine from C1 to S5.",
+    **{f"forest_{measure}.png": f"{title} per combination: the proportion of the patients whose report "
+       "addresses it (events/n beside), its exact 95 % interval, and all patients pooled (red); "
+       "combinations of fewer than 3 such patients in grey, not ranked."
+       for measure, title in FOREST_MEASURES.items()},
 }
+PUBLICATION_BIAS = ("Case reports carry publication bias: striking successes, rare complications and unusual "
+                    "courses are what gets written up, and a series reports the patients its authors chose. "
+                    "These rates describe the published cases, not the patients a treatment is offered to; "
+                    "they cannot be compared as a trial would compare them, and the pooled row treats "
+                    "patients from different reports as one sample. A rate over fewer than "
+                    f"{SMALL_SAMPLE} patients is listed but marked and never ranked.")
+# the columns of the synthesis tables on the page: rates, then medians
+SHOWN_RATES = {"resolved_or_improved": "resolved or improved", "recurrence": "recurrence",
+               "any_complication": "any complication"}
+SHOWN_MEDIANS = {"vas_change": "VAS change", "follow_up_months": "follow-up, months",
+                 "blood_loss_ml": "blood loss, mL", "cement_total_ml": "cement, mL"}
 
 
 @dataclass
@@ -182,8 +199,8 @@ def _combinations_table(combinations: pd.DataFrame) -> str:
             f"<td class=n>{_num(r['blood_loss_median_ml'], 0)} {_n(r['blood_loss_n'])}</td></tr>")
     note = ("<p class=meta>n: the patients a median or percent is taken over (regions: patients with levels "
             "stated; a lesion can involve more than one region). Recurrence and complications: patients "
-            "with it / patients whose record says (for complications: whose course after treatment the "
-            "record holds). The columns are defined in codebook.md; the full table is combinations.csv.</p>")
+            "with it / patients whose report says (for complications: names one or says none occurred). "
+            "The columns are defined in codebook.md; the full table is combinations.csv.</p>")
     return f"<div class=scroll><table class=\"wide combos\">{head}{''.join(rows)}</table></div>{note}"
 
 
@@ -208,13 +225,66 @@ def _prisma_section(outdir: Path) -> str:
                       f"<table>{rows}</table>"])
 
 
+def _rate_cell(row: dict) -> str:
+    if not row["denominator"]:
+        return '<td class=n><span class="null">–</span></td>'
+    rank = ('<small>n&lt;3: not ranked</small>' if row["small_sample"]
+            else f"<small>rank {row['rank']}</small>" if pd.notna(row["rank"]) else "")
+    return (f"<td class=n>{row['events']}/{row['denominator']} · {_num(100 * row['estimate'], 0)}% "
+            f"({_num(100 * row['ci_low'], 1)}–{_num(100 * row['ci_high'], 1)}%){rank}</td>")
+
+
+def _median_cell(row: dict) -> str:
+    if not row["denominator"]:
+        return '<td class=n><span class="null">–</span></td>'
+    small = " <small>n&lt;3</small>" if row["small_sample"] else ""
+    return (f"<td class=n>{_num(row['estimate'], 1)} ({_num(row['q1'], 1)} to {_num(row['q3'], 1)}) "
+            f"{_n(row['denominator'])}{small}</td>")
+
+
+def _synthesis_table(synthesis: pd.DataFrame, grouping: str) -> str:
+    """One row per group of ``grouping``: the shown rates (events/n, %, exact 95 % interval, rank) and
+    medians (IQR)."""
+    rows = synthesis[synthesis["grouping"] == grouping]
+    if rows.empty:
+        return '<p class="muted">No patient with a treatment.</p>'
+    head = ("<tr><th>group</th><th>patients</th>"
+            + "".join(f"<th>{escape(title)}, % (95 % CI)</th>" for title in SHOWN_RATES.values())
+            + "".join(f"<th>{escape(title)}, median (IQR)</th>" for title in SHOWN_MEDIANS.values()) + "</tr>")
+    body = []
+    for group, measures in rows.groupby("group", sort=False):
+        by_measure = {r["measure"]: r for r in measures.to_dict("records")}
+        first = next(iter(by_measure.values()))
+        small = (' <span class="badge flag">fewer than 3 patients</span>'
+                 if first["n_patients"] < SMALL_SAMPLE else "")
+        body.append(f"<tr><td class=combo>{escape(str(group).replace('+', ' + '))}{small}</td>"
+                    f"<td class=n>{first['n_patients']}</td>"
+                    + "".join(_rate_cell(by_measure[m]) for m in SHOWN_RATES)
+                    + "".join(_median_cell(by_measure[m]) for m in SHOWN_MEDIANS) + "</tr>")
+    return f"<div class=scroll><table class=\"wide combos\">{head}{''.join(body)}</table></div>"
+
+
+def _synthesis(synthesis: pd.DataFrame, forests: list[Path]) -> str:
+    note = ("<p class=meta>Each rate is events / the patients whose report addresses it (an outcome stated; "
+            "recurrence stated; complications named or denied), with its exact Clopper-Pearson 95 % "
+            "interval. Ranks compare groups of at least 3 such patients (1: the best) by the interval's "
+            "limit on the unfavourable side, so that a few patients with a perfect record do not outrank "
+            "many with a nearly perfect one. All groups, every "
+            "complication code and the Wilson intervals are in synthesis.csv; outcomes.csv holds the "
+            "individual patient data (codebook.md, docs/synthesis.md).</p>")
+    return "\n".join([f"<p class=meta><strong>Publication bias.</strong> {escape(PUBLICATION_BIAS)}</p>",
+                      "<h3>By treatment combination</h3>", _synthesis_table(synthesis, "combination"), note,
+                      _figures(forests),
+                      "<h3>By diagnosis</h3>", _synthesis_table(synthesis, "diagnosis")])
+
+
 def _doc_link(doc: _Doc, split: bool) -> str:
     """Where the index (or the single page) links to a document's section."""
     return f"{PAGES_DIR}/{_page_name(doc)}" if split else f"#doc-{doc.number}"
 
 
 def _summary(outdir: Path, docs: list[_Doc], flags: list[_Flag], combinations: pd.DataFrame,
-             figures: list[Path], threshold: float, split: bool) -> str:
+             synthesis: pd.DataFrame, figures: list[Path], threshold: float, split: bool) -> str:
     statuses = Counter(d.row.get("status", "") for d in docs)
     flagged = sum(d.flagged for d in docs)
     counts = "".join(f"<tr><th>{escape(k)}</th><td class=n>{v}</td></tr>" for k, v in [
@@ -231,8 +301,10 @@ def _summary(outdir: Path, docs: list[_Doc], flags: list[_Flag], combinations: p
         "the document's text.</p>",
         "<h2>Summary</h2>", f"<table>{counts}</table>",
         _prisma_section(outdir),
-        "<h2>Figures</h2>", _figures(figures),
+        "<h2>Figures</h2>", _figures([p for p in figures if not p.name.startswith("forest_")]),
         "<h2>Treatment combinations</h2>", _combinations_table(combinations),
+        "<h2>Synthesis: outcomes and risks, with their uncertainty</h2>",
+        _synthesis(synthesis, [p for p in figures if p.name.startswith("forest_")]),
         "<h2>Flagged values</h2>", _flagged_table(flags, flagged, threshold, split),
         "<h2>Documents</h2>", _documents_table(docs, split)])
 
@@ -387,18 +459,19 @@ def write_report(outdir: Path, flag_below: float = FLAG_BELOW, split_above: int 
     """figures/ and report.html (and report/ for a large run) in ``outdir``; returns report.html."""
     outdir = check_run(outdir)
     add_outputs(outdir, REPORT_OUTPUTS)  # first: a new run into the folder then replaces them too
-    if not (outdir / "combinations.csv").exists() or not (outdir / "cases.parquet").exists():
+    if not all((outdir / name).exists() for name in ("combinations.csv", "synthesis.csv", "cases.parquet")):
         from nlp.dataset.tables import build_tables
         build_tables(outdir)
     figures = write_figures(outdir)
     combinations = pd.read_csv(outdir / "combinations.csv", keep_default_na=False, na_values=[""])
+    synthesis = load_table(outdir, "synthesis")
     documents = load_documents(outdir)
     docs, flags = _survey(outdir, documents, flag_below)
     split = len(docs) > split_above
     pages = outdir / PAGES_DIR
     shutil.rmtree(pages, ignore_errors=True)
     title = f"caseminer report: {outdir.resolve().name}"
-    summary = _summary(outdir, docs, flags, combinations, figures, flag_below, split)
+    summary = _summary(outdir, docs, flags, combinations, synthesis, figures, flag_below, split)
     if not split:
         with open_atomic(outdir / "report.html") as fh:
             fh.write(_page_head(title) + summary)

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from nlp.schema import FIELDS, TREATMENT_CODES
 from nlp.dataset.csvio import format_value
-from nlp.dataset.fields import NUMBER, SPECS, is_set
+from nlp.dataset.fields import NUMBER, SPECS
 from nlp.dataset.models import MEASURES, TREATMENT_DETAILS
 
 EVIDENCE_SEPARATOR = " | "
@@ -75,19 +75,52 @@ def treatment_rows(record: dict) -> list[dict]:
     return rows
 
 
-def outcome_rows(record: dict) -> list[dict]:
-    """One row per outcome measure the record states."""
+def counted(record: dict) -> bool:
+    """Whether a patient counts in the summary tables (combinations.csv, synthesis.csv): every patient
+    with a treatment recorded (build_tables leaves out beforehand those a protocol excluded)."""
+    return bool(record.get("combination"))
+
+
+def design(document: dict) -> str:
+    """case_report for a document with one patient, case_series for more (the manifest's count)."""
+    return "case_report" if int(document.get("cases") or 0) <= 1 else "case_series"
+
+
+def complications_addressed(record: dict) -> bool:
+    """The report names a complication or says none occurred: the denominator of complication rates.
+    A record that lists complications addresses them even where complications_reported was left
+    false (records made before schema v1.1)."""
+    return bool(record.get("complications_reported")) or bool(record.get("complications"))
+
+
+def _measure_value(record: dict, measure: str) -> tuple[str | None, float | None, str]:
+    """(the value as written in outcomes.csv or None for no row, its number, the field whose
+    confidence and evidence it has)."""
+    value = record.get(measure)
+    if measure == "complications":
+        if not value:  # 'none' rests on the statement that none occurred
+            return ("none" if complications_addressed(record) else None), 0.0, "complications_reported"
+        return str(format_value(value)), float(len(value)), measure
+    if value is None:
+        return None, None, measure
+    if isinstance(value, bool):
+        return str(format_value(value)), float(value), measure
+    return str(format_value(value)), (float(value) if SPECS[measure].kind == NUMBER else None), measure
+
+
+def outcome_rows(record: dict, document: dict) -> list[dict]:
+    """One row per outcome measure the record states, with the study and the patient's covariates."""
+    covariates = {"document_id": record["document_id"], "case_index": record["case_index"],
+                  "year": document_columns(document)["year"], "design": design(document),
+                  "diagnosis": record.get("diagnosis"), "combination": record.get("combination"),
+                  "follow_up_months": record.get("follow_up_months")}
     rows = []
     for measure in MEASURES:
-        value = record.get(measure)
-        if not is_set(value):
+        value, number, source = _measure_value(record, measure)
+        if value is None:
             continue
-        spec = SPECS[measure]
-        rows.append({"document_id": record["document_id"], "case_index": record["case_index"],
-                     "combination": record.get("combination"), "measure": measure,
-                     "value": str(format_value(value)),
-                     "value_number": float(value) if spec.kind == NUMBER else None,
-                     "unit": spec.unit or None,
-                     "confidence": (record.get("confidence") or {}).get(measure),
-                     "evidence": evidence_text(record, measure)})
+        rows.append({**covariates, "measure": measure, "value": value, "value_number": number,
+                     "unit": SPECS[measure].unit or None,
+                     "confidence": (record.get("confidence") or {}).get(source),
+                     "evidence": evidence_text(record, source)})
     return rows

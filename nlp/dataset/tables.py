@@ -3,7 +3,7 @@
 ``build_tables(outdir)`` reads ``cases.jsonl`` in chunks together with ``manifest.jsonl`` and
 writes, each validated by its pandera model and renamed into place when complete:
 manifest.csv, cases.csv, cases.parquet, treatments.csv, outcomes.csv, combinations.csv,
-codebook.csv, codebook.md and the Hugging Face dataset in dataset/.
+synthesis.csv, codebook.csv, codebook.md and the Hugging Face dataset in dataset/.
 """
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from nlp.dataset import STAGING_DIR, codebook, hf
 from nlp.dataset.combinations import CombinationStats
 from nlp.dataset.csvio import CsvWriter, write_frame
 from nlp.dataset.models import (CasesTable, CombinationsTable, ManifestTable, OutcomesTable,
-                                TreatmentsTable, columns_of, frame)
+                                SynthesisTable, TreatmentsTable, columns_of, frame)
 from nlp.dataset.parquet import ParquetTable
 from nlp.dataset.rows import case_row, exclusion_of, outcome_rows, treatment_rows
 from nlp.dataset.rundir import chunked, iter_records, load_documents, manifest_rows
+from nlp.dataset.synthesis import SynthesisStats
 
 CHUNK_SIZE = 1000
 
@@ -39,7 +40,7 @@ def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
     staging = outdir / STAGING_DIR
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    stats = CombinationStats()
+    stats, synthesis = CombinationStats(), SynthesisStats()
     try:
         with ExitStack() as stack:
             cases_csv = stack.enter_context(CsvWriter(outdir / "cases.csv", columns_of(CasesTable)))
@@ -54,14 +55,19 @@ def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
                 treatments = frame(TreatmentsTable, [row for r in records for row in treatment_rows(r)])
                 treatments_csv.write_frame(treatments)
                 treatments_parquet.write_frame(treatments)
-                outcomes_csv.write_frame(frame(OutcomesTable, [row for r in records for row in outcome_rows(r)]))
-                for record in records:  # a protocol's excluded patients are in no combination
+                outcomes_csv.write_frame(frame(OutcomesTable, [row for r in records
+                                                               for row in outcome_rows(r, documents[r["document_id"]])]))
+                for record in records:  # a protocol's excluded patients are in no summary
                     if exclusion_of(record, documents[record["document_id"]]) is None:
                         stats.add(record)
+                        synthesis.add(record)
         combinations = frame(CombinationsTable, stats.rows())
         write_frame(outdir / "combinations.csv", columns_of(CombinationsTable), combinations)
+        synthesis_rows = frame(SynthesisTable, synthesis.rows())
+        write_frame(outdir / "synthesis.csv", columns_of(SynthesisTable), synthesis_rows)
         counts = {"documents": len(documents), "cases": cases_csv.rows, "treatments": treatments_csv.rows,
-                  "outcomes": outcomes_csv.rows, "combinations": len(combinations)}
+                  "outcomes": outcomes_csv.rows, "combinations": len(combinations),
+                  "synthesis": len(synthesis_rows)}
         codebook.write_codebook(outdir)
         hf.write_dataset(outdir, {"cases": outdir / "cases.parquet", "treatments": staging / "treatments.parquet"},
                          documents, counts, staging)

@@ -19,10 +19,23 @@ def report(built_run):
 def test_figures_are_png_files_and_inlined(report):
     run, html = report
     names = sorted(p.name for p in (run / "figures").iterdir())
-    assert names == ["follow_up.png", "levels.png", "patients_per_combination.png", "vas_by_combination.png"]
+    assert names == ["follow_up.png", "forest_any_complication.png", "forest_recurrence.png",
+                     "forest_resolved_or_improved.png", "levels.png", "patients_per_combination.png",
+                     "vas_by_combination.png"]
     for name in names:
         assert (run / "figures" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert html.count('src="data:image/png;base64,') == 4
+    assert html.count('src="data:image/png;base64,') == 7
+
+
+def test_the_synthesis_section_marks_small_samples_and_warns_of_publication_bias(report):
+    _, html = report
+    section = html[html.index("<h2>Synthesis"):html.index("<h2>Flagged values")]
+    assert "publication bias" in section
+    # both combinations of the tiny run have fewer than 3 patients: marked, and no rank anywhere
+    assert section.count("fewer than 3 patients</span>") == 2 and "<small>rank " not in section
+    assert "n&lt;3: not ranked" in section
+    assert "1/1 · 100% (2.5–100%)" in section  # embolization+vertebroplasty: b improved, a's outcome unstated
+    assert section.count('src="data:image/png;base64,') == 3  # the forest plots
 
 
 def test_nothing_on_the_page_points_outside_it(report):

@@ -19,7 +19,7 @@ def rows(path):
 
 def test_every_output_is_written_and_no_temporary_file_is_left(built_run):
     for name in ("manifest.csv", "cases.csv", "cases.parquet", "treatments.csv", "outcomes.csv",
-                 "combinations.csv", "codebook.csv", "codebook.md", "dataset/README.md"):
+                 "combinations.csv", "synthesis.csv", "codebook.csv", "codebook.md", "dataset/README.md"):
         assert (built_run / name).is_file(), name
     leftovers = [p.name for p in built_run.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".dataset")]
     assert leftovers == []
@@ -94,7 +94,7 @@ def test_combinations_counts_medians_and_denominators(built_run):
     assert (ev["vas_pre_median"], ev["vas_post_median"], ev["vas_change_median"], ev["vas_change_n"]) == (8.5, 2.5, -6, 2)
     assert (ev["follow_up_median_months"], ev["follow_up_n"]) == (12, 1)
     assert (ev["recurrence_n"], ev["recurrence_n_reported"]) == (0, 1)
-    assert (ev["complications_n"], ev["complications_n_reported"]) == (0, 2)
+    assert (ev["complications_n"], ev["complications_n_reported"]) == (0, 0)  # neither report addresses them
     assert (ev["outcome_improved_n"], ev["outcome_n_reported"]) == (1, 1)
     assert (ev["blood_loss_median_ml"], ev["blood_loss_n"]) == (300, 1)
     vp = table.iloc[1].to_dict()
@@ -119,7 +119,7 @@ def test_hugging_face_dataset_loads_with_typed_features_and_a_card(built_run):
 def test_chunks_give_the_same_tables(tmp_path, built_run):
     run = write_run(tmp_path / "run")
     build_tables_in_chunks(run, chunk_size=1)
-    for name in ("cases.csv", "treatments.csv", "outcomes.csv", "combinations.csv"):
+    for name in ("cases.csv", "treatments.csv", "outcomes.csv", "combinations.csv", "synthesis.csv"):
         assert (run / name).read_text() == (built_run / name).read_text(), name
 
 
@@ -149,5 +149,6 @@ def test_an_empty_run_gives_empty_tables(tmp_path):
     run = write_run(tmp_path / "run", [])
     build_tables(run)
     assert rows(run / "cases.csv") == [] and rows(run / "combinations.csv") == []
+    assert rows(run / "synthesis.csv") == []
     assert pd.read_parquet(run / "cases.parquet").empty
     assert datasets.load_from_disk(str(run / "dataset"))["cases"].num_rows == 0

@@ -104,3 +104,21 @@ def write_run(folder: Path, docs: list[dict] | None = None) -> Path:
                 "sha256": sha, "title": doc.get("title", ""), "journal": doc.get("journal", ""),
                 "year": doc.get("year", ""), "pmid": doc.get("pmid", ""), "doi": doc.get("doi", "")}) + "\n")
     return folder
+
+
+def record(case_index: int, values: dict) -> dict:
+    """A valid case record holding ``values`` (treatments give the combination), without evidence."""
+    values = dict(values)
+    if values.get("treatments"):
+        values["combination"] = combination_of(values["treatments"])
+    return CaseRecord(document_id="?", case_index=case_index, **values).to_json()
+
+
+def records_run(folder: Path, patients: dict[str, list[dict]], years: dict | None = None) -> Path:
+    """A run folder whose documents (id -> their patients' values) hold only records: for the
+    tables that count and summarise."""
+    docs = [{"id": doc_id, "status": "ok", "text": f"Document {doc_id}\n", "title": f"Document {doc_id}",
+             "year": str((years or {}).get(doc_id, "")), "pmid": "",
+             "patients": [record(i, values) for i, values in enumerate(patient_values, 1)]}
+            for doc_id, patient_values in patients.items()]
+    return write_run(folder, docs)
