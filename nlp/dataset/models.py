@@ -139,6 +139,10 @@ ManifestTable = _model("ManifestTable", "manifest.csv: one row per input documen
     "status": code("ok (patients found), no_case (read, no individual patient), failed, skipped "
                    "(not a type caseminer reads), duplicate (same document as an earlier input)", STATUSES),
     "cases": count("case records written for the document"),
+    "model_filled": count("values of its records a trained model filled where the rules gave none (extract "
+                          "--model; 0 without)"),
+    "model_changed": count("values of its records a trained model changed from the rules' (extract --model; "
+                           "0 without)"),
     "error": text("one-line reason for failed, skipped and duplicate"),
     "sha256": text("SHA-256 of the input file's bytes"),
 })

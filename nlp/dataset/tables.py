@@ -21,6 +21,7 @@ from nlp.dataset.rows import case_row, outcome_rows, treatment_rows
 from nlp.dataset.rundir import chunked, iter_records, load_documents, manifest_rows
 
 CHUNK_SIZE = 1000
+NO_MODEL_COUNTS = {"model_filled": 0, "model_changed": 0}
 
 
 def write_manifest_table(outdir: Path) -> None:
@@ -28,7 +29,8 @@ def write_manifest_table(outdir: Path) -> None:
     outdir = Path(outdir)
     with CsvWriter(outdir / "manifest.csv", columns_of(ManifestTable)) as writer:
         for chunk in chunked(manifest_rows(outdir), CHUNK_SIZE):
-            writer.write_frame(frame(ManifestTable, chunk))
+            # a run made before the model counts were written (merged by aggregate) has none
+            writer.write_frame(frame(ManifestTable, [{**NO_MODEL_COUNTS, **row} for row in chunk]))
 
 
 def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:

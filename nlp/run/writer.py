@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.dataset import build_tables
@@ -45,8 +46,29 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+@dataclass
+class ModelCounts:
+    """How many values a trained model filled and changed (the records' ``model`` entries), and in
+    how many documents."""
+    filled: int = 0
+    changed: int = 0
+    documents: int = 0
+
+    @classmethod
+    def of(cls, records: list[dict]) -> "ModelCounts":
+        effects = [effect for record in records for effect in record.get("model", {}).values()]
+        filled, changed = effects.count("filled"), effects.count("changed")
+        return cls(filled, changed, 1 if filled or changed else 0)
+
+    def add(self, other: "ModelCounts") -> None:
+        self.filled += other.filled
+        self.changed += other.changed
+        self.documents += other.documents
+
+
 class RunWriter:
-    """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``)."""
+    """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``,
+    ``model``)."""
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
@@ -55,6 +77,7 @@ class RunWriter:
         self.hashes: dict[str, str] = {}
         self.counts: dict[str, int] = {}
         self.records = 0
+        self.model = ModelCounts()
         self.texts.mkdir()
         self.cases = AppendFile(outdir / "cases.jsonl")
         self.manifest = AppendFile(outdir / "manifest.jsonl")
@@ -81,8 +104,10 @@ class RunWriter:
         except (UnicodeEncodeError, ValueError) as exc:
             result.status, result.records, text_bytes, cases_bytes = "failed", [], None, b""
             result.error = one_line(f"cannot write the document: {exc}")
+        model = ModelCounts.of(result.records)
         row = {"source": result.source, "document_id": result.document_id, "status": result.status,
-               "cases": len(result.records), "error": result.error, "sha256": result.sha256,
+               "cases": len(result.records), "model_filled": model.filled, "model_changed": model.changed,
+               "error": result.error, "sha256": result.sha256,
                "title": result.title,
                **{k: writable(str(result.metadata.get(k, ""))) for k in ("journal", "year", "pmid", "doi")}}
         if text_bytes is not None:
@@ -93,6 +118,7 @@ class RunWriter:
         self.manifest.append((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
         self.counts[result.status] = self.counts.get(result.status, 0) + 1
         self.records += len(result.records)
+        self.model.add(model)
         if result.status == "failed":
             print(f"caseminer: {printable(result.source)}: {printable(result.error)}", file=sys.stderr)
 
