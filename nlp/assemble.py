@@ -156,7 +156,7 @@ def assemble(document_id: str, case_index: int, candidates: Iterable[Candidate],
                       confidence=confidence, model=model, **values)
 
 
-def model_effect(field: str, candidates: list[Candidate], choice: Choice) -> Optional[str]:
+def model_effect(field: str, candidates: list[Candidate], choice: Choice) -> str | None:
     """What a trained model's candidates did to a field's value: ``filled`` (the rules' own
     candidates give none), ``changed`` (they give another value), or None (the value rests on
     the rules alone, or the model only agrees with them)."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import Callable, Optional, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from nlp.plural import plural
 
@@ -16,14 +17,14 @@ LINE_SECONDS = 5.0
 class Progress:
     """``update(failed)`` after each input file; ``close()`` at the end (stops the line timer)."""
 
-    def __init__(self, total: int, show: bool = True, stream: Optional[TextIO] = None,
-                 every: Optional[float] = None, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, total: int, show: bool = True, stream: TextIO | None = None,
+                 every: float | None = None, clock: Callable[[], float] = time.monotonic):
         self.stream = stream or sys.stderr
         self.total, self.done, self.failed = total, 0, 0
         self.clock, self.started = clock, clock()
         self.bar = None
         self.stop = threading.Event()
-        self.timer: Optional[threading.Thread] = None
+        self.timer: threading.Thread | None = None
         if not show:
             return
         if self.stream.isatty():

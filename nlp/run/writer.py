@@ -55,12 +55,12 @@ class ModelCounts:
     documents: int = 0
 
     @classmethod
-    def of(cls, records: list[dict]) -> "ModelCounts":
+    def of(cls, records: list[dict]) -> ModelCounts:
         effects = [effect for record in records for effect in record.get("model", {}).values()]
         filled, changed = effects.count("filled"), effects.count("changed")
         return cls(filled, changed, 1 if filled or changed else 0)
 
-    def add(self, other: "ModelCounts") -> None:
+    def add(self, other: ModelCounts) -> None:
         self.filled += other.filled
         self.changed += other.changed
         self.documents += other.documents
