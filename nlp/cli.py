@@ -33,7 +33,7 @@ def _main(
     """Structured, evidence-backed case records from spinal-tumour case reports."""
 
 
-@app.command()
+@app.command(short_help="Extract case records from INPUT... into OUT (a run folder).")
 def extract(
     inputs: List[Path] = typer.Argument(..., metavar="INPUT", help="files or folders"),
     out: Path = typer.Option(..., "-o", "--out", metavar="OUT", help="output folder"),

@@ -31,3 +31,11 @@ def test_extract_options_take_one_line_each_in_80_columns():
     rows = lines[top + 1:bottom]
     assert [row for row in rows if not re.match(r"│ [ *]  --", row)] == []  # no row runs onto a second line
     assert len(rows) == 12  # the eleven options and --help
+
+
+def test_the_command_list_sums_extract_up_in_one_line():
+    result = CliRunner().invoke(app, ["--help"], prog_name="caseminer", env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    rows = result.output.splitlines()
+    at = next(i for i, row in enumerate(rows) if row.startswith("│ extract "))
+    assert rows[at].split(None, 2)[2].rstrip("│ ") == "Extract case records from INPUT... into OUT (a run folder)."
+    assert rows[at + 1].startswith("│ restore ")
