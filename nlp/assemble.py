@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional
 
 from nlp.context import BLOCKING, section_weight
-from nlp.extract.base import Candidate
+from nlp.extract.base import MODEL_FLAG, Candidate
 from nlp.extract.registry import Assembled, assembly_rules, complete_record
 from nlp.schema import FIELDS, LEVELS, LIST_FIELDS, CaseRecord, Span, combination_of
 
@@ -132,10 +132,14 @@ def assemble(document_id: str, case_index: int, candidates: Iterable[Candidate],
     for c in candidates:
         by_field[c.field].append(c)
     record = Assembled({}, {}, {}, {})
+    effects: dict[str, str] = {}
     for field in FIELDS:
         choice = choose(field, by_field.get(field, []))
         if choice is None or choice.value in (None, []):
             continue
+        effect = model_effect(field, by_field[field], choice)
+        if effect:
+            effects[field] = effect
         record.values[field] = choice.value
         record.support[field] = choice.support
         record.evidence[field] = _spans(choice.support, text)
@@ -147,8 +151,21 @@ def assemble(document_id: str, case_index: int, candidates: Iterable[Candidate],
         values["combination"] = combination
         evidence["combination"] = evidence["treatments"]
         confidence["combination"] = confidence["treatments"]
+    model = {field: effect for field, effect in effects.items() if field in values}  # completion may drop one
     return CaseRecord(document_id=document_id, case_index=case_index, evidence=evidence,
-                      confidence=confidence, **values)
+                      confidence=confidence, model=model, **values)
+
+
+def model_effect(field: str, candidates: list[Candidate], choice: Choice) -> str | None:
+    """What a trained model's candidates did to a field's value: ``filled`` (the rules' own
+    candidates give none), ``changed`` (they give another value), or None (the value rests on
+    the rules alone, or the model only agrees with them)."""
+    if not any(MODEL_FLAG in c.flags for c in choice.support):
+        return None
+    rules_only = choose(field, [c for c in candidates if MODEL_FLAG not in c.flags])
+    if rules_only is None or rules_only.value in (None, []):
+        return "filled"
+    return "changed" if rules_only.value != choice.value else None
 
 
 def _spans(support: Iterable[Candidate], text: str) -> list[Span]:

@@ -33,33 +33,32 @@ def _main(
     """Structured, evidence-backed case records from spinal-tumour case reports."""
 
 
-@app.command()
+@app.command(short_help="Extract case records from INPUT... into OUT (a run folder).")
 def extract(
-    inputs: List[Path] = typer.Argument(..., help="files or folders (searched recursively)"),
-    out: Path = typer.Option(..., "-o", "--out", help="output folder: new, empty, or an earlier run's (which "
-                             "is replaced)"),
-    workers: int = typer.Option(1, "--workers", min=1, help="worker processes (with --engine dask and no "
-                                "--scheduler: the LocalCluster's)"),
-    timeout: float = typer.Option(120.0, "--timeout", min=1, help="seconds allowed per input file"),
-    max_bytes: int = typer.Option(50_000_000, "--max-bytes", min=1, help="largest input file read, in bytes"),
-    max_pages: int = typer.Option(500, "--max-pages", min=1, help="most pages of a PDF read"),
-    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
-                                            help="progress bar (default: on a terminal)"),
-    resume: bool = typer.Option(False, "--resume", help="keep the documents an earlier (or killed) run into OUT "
-                                "finished from unchanged files; extract the rest"),
-    engine: str = typer.Option("local", "--engine", help="local (worker processes) or dask (a dask.distributed "
-                               "cluster)"),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="with --engine dask: the scheduler's address "
-                                            "(tcp://host:8786); default a LocalCluster of --workers processes"),
-    model: Optional[Path] = typer.Option(None, "--model", help="a trained model folder (caseminer train); "
-                                         "its spans join the rules' candidates"),
-    force: bool = typer.Option(False, "--force", help="write into a folder that holds other files (never over "
-                               "them: a file caseminer did not write is never touched)"),
-    protocol: Optional[Path] = typer.Option(None, "--protocol", help="a review protocol (YAML: diagnoses, regions "
-                                            "or levels, designs, years): each patient and document included or "
-                                            "excluded, with the reason"),
+    inputs: List[Path] = typer.Argument(..., metavar="INPUT", help="files or folders"),
+    out: Path = typer.Option(..., "-o", "--out", metavar="OUT", help="output folder"),
+    workers: int = typer.Option(1, "--workers", min=1, metavar="N", help="worker processes"),
+    timeout: float = typer.Option(120, "--timeout", min=1, metavar="S", help="seconds a file"),
+    max_bytes: int = typer.Option(50_000_000, "--max-bytes", min=1, metavar="N", show_default=False,
+                                   help="bytes a file (default 50 MB)"),
+    max_pages: int = typer.Option(500, "--max-pages", min=1, metavar="N", help="pages a PDF"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", show_default=False,
+                                  help="a bar, or a line every 5 s"),
+    resume: bool = typer.Option(False, "--resume", help="keep what an earlier run did"),
+    engine: str = typer.Option("local", "--engine", metavar="NAME", show_default=False,
+                               help="local (default) or dask"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="URL", help="a dask scheduler"),
+    model: Optional[Path] = typer.Option(None, "--model", metavar="DIR", help="a trained model folder"),
+    force: bool = typer.Option(False, "--force", help="write beside other files"),
+    protocol: Optional[Path] = typer.Option(None, "--protocol", metavar="FILE",
+                                            help="a review protocol"),
 ) -> None:
-    """Extract case records from INPUTS into OUT: cases.jsonl, cases.csv, texts/, manifest.csv."""
+    """Extract case records from INPUT... into OUT: cases.jsonl (the records, with their
+    evidence), texts/ (each document's text), manifest.jsonl, the tables manifest.csv,
+    cases.csv, cases.parquet, treatments.csv, outcomes.csv, combinations.csv and synthesis.csv,
+    codebook.csv, codebook.md, dataset/ (a Hugging Face dataset), protocol.yaml (with
+    --protocol) and the run marker .caseminer-run.json.
+    README.md says what each holds and what each option does."""
     from nlp.ingest import Limits
     from nlp.run import UsageError, run_extract
     if model is not None:
@@ -77,10 +76,7 @@ def extract(
         fail(str(exc))
     except KeyboardInterrupt:  # what is written so far is whole (see nlp/run/writer.py)
         fail("interrupted", EXIT_INTERRUPTED)
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
-    kept = f"; {summary.kept} kept from the earlier run" if resume else ""
-    typer.echo(f"{summary.records} case records from {sum(summary.counts.values())} documents ({counts}{kept}) "
-               f"in {out}", err=True)
+    typer.echo(summary.line(out), err=True)
     if summary.failed:
         raise typer.Exit(EXIT_FAILED_INPUT)
 

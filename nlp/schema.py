@@ -35,6 +35,7 @@ EmbolicAgent = Literal[EMBOLIC_AGENT_CODES]  # type: ignore[valid-type]
 Complication = Literal[COMPLICATION_CODES]  # type: ignore[valid-type]
 Outcome = Literal[OUTCOME_CODES]  # type: ignore[valid-type]
 Diagnosis = Literal[DIAGNOSIS_CODES]  # type: ignore[valid-type]
+ModelEffect = Literal["filled", "changed"]
 Side = Literal[SIDE_CODES]  # type: ignore[valid-type]
 Sex = Literal[SEX_CODES]  # type: ignore[valid-type]
 
@@ -115,11 +116,14 @@ class CaseRecord(CaseFields):
                                             description="for each set field, the spans it came from")
     confidence: dict[str, float] = Field(default_factory=dict,
                                          description="for each set field, a confidence from 0 to 1")
+    model: dict[str, ModelEffect] = Field(
+        default_factory=dict, description="(extract --model) for each value the trained model filled (the rules "
+        "gave none) or changed (the rules gave another); written only where there is one")
 
     def to_json(self) -> dict[str, Any]:
         """The record as written to cases.jsonl: identifiers first, then the fields in contract order."""
         data = self.model_dump(mode="json")
-        order = ["document_id", "case_index", *FIELDS, "evidence", "confidence"]
+        order = ["document_id", "case_index", *FIELDS, "evidence", "confidence"] + (["model"] if self.model else [])
         return {k: data[k] for k in order}
 
 

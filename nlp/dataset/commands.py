@@ -13,6 +13,7 @@ from typing import List, Optional
 import typer
 
 from nlp.exits import EXIT_INVALID, EXIT_USAGE, fail
+from nlp.plural import plural
 
 
 review_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -48,7 +49,7 @@ def review_export(
         rows = export_review(outdir, out)
     except NotARun as exc:
         fail(str(exc), EXIT_USAGE)
-    typer.echo(f"{rows} rows in {out}", err=True)
+    typer.echo(f"{plural(rows, 'row')} in {out}", err=True)
 
 
 @review_app.command("import")
@@ -70,9 +71,10 @@ def review_import(
         fail(str(exc), EXIT_USAGE)
     except ReviewError as exc:
         fail(str(exc), EXIT_INVALID)
-    typer.echo(f"{summary.records} records ({summary.replaced} values replaced, {summary.removed} removed, "
-               f"{summary.added_patients} patients added) and {summary.no_case} documents without a case in "
-               f"{out}; {summary.spans} spans in {summary.spans_path}", err=True)
+    typer.echo(f"{plural(summary.records, 'record')} ({plural(summary.replaced, 'value')} replaced, "
+               f"{summary.removed} removed, {plural(summary.added_patients, 'patient')} added) and "
+               f"{plural(summary.no_case, 'document')} without a case in {out}; {plural(summary.spans, 'span')} in "
+               f"{summary.spans_path}", err=True)
 
 
 def aggregate(
@@ -86,8 +88,9 @@ def aggregate(
         summary = aggregate_runs(runs, out)
     except NotARun as exc:
         fail(str(exc), EXIT_USAGE)
-    typer.echo(f"{summary.records} case records from {summary.documents} documents of {summary.runs} runs "
-               f"({summary.duplicates} duplicates, {len(summary.renamed)} ids renamed) in {out}", err=True)
+    typer.echo(f"{plural(summary.records, 'case record')} from {plural(summary.documents, 'document')} of "
+               f"{plural(summary.runs, 'run')} ({plural(summary.duplicates, 'duplicate')}, "
+               f"{plural(len(summary.renamed), 'id')} renamed) in {out}", err=True)
 
 
 def prisma(

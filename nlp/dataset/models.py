@@ -176,6 +176,10 @@ ManifestTable = _model("ManifestTable", "manifest.csv: one row per input documen
                    "(not a type caseminer reads), duplicate (same document as an earlier input), excluded "
                    "(patients found, none within the review protocol)", STATUSES),
     "cases": count("case records written for the document"),
+    "model_filled": count("values of its records a trained model filled where the rules gave none (extract "
+                          "--model; 0 without)"),
+    "model_changed": count("values of its records a trained model changed from the rules' (extract --model; "
+                           "0 without)"),
     "reason": text("one line, for every status but ok: why it failed or was skipped, the earlier document "
                    "a duplicate repeats, for no_case review (a review of others' patients), pooled_only (the "
                    "authors' series told only in pooled figures) or no_patient, for excluded the protocol's "

@@ -60,7 +60,7 @@ mark{background:#fff0a8;padding:0 1px;border-radius:2px}
 mark.flag,tr.flag td.value,tr.flag td.conf{background:#ffd9d6}
 .badge{display:inline-block;border-radius:8px;padding:0 6px;font-size:11.5px;font-weight:600}
 .badge.flag{background:#c62828;color:#fff}.badge.ok{background:#e3f2e7;color:#1e6b34}
-.badge.status{background:#e8ecf3;color:#333}
+.badge.status{background:#e8ecf3;color:#333}.badge.model{background:#ede4f7;color:#5b2d8e}
 .conf .bar{display:inline-block;height:6px;background:#7aa6d8;border-radius:3px;vertical-align:middle;margin-left:4px}
 tr.flag .conf .bar{background:#c62828}
 pre.text{white-space:pre-wrap;word-wrap:break-word;font:12.5px/1.5 ui-monospace,Menlo,Consolas,monospace;
@@ -297,7 +297,8 @@ def _summary(outdir: Path, docs: list[_Doc], flags: list[_Flag], combinations: p
     return "\n".join([
         f"<h1>caseminer report: {escape(outdir.resolve().name)}</h1>",
         f"<p class=meta>Generated {generated} from {escape(str(outdir.resolve()))}. Values with a confidence "
-        f"below {threshold:g} are flagged <span class='badge flag'>low</span>. Click a value to see it in "
+        f"below {threshold:g} are flagged <span class='badge flag'>low</span>; values a trained model filled "
+        "or changed (extract --model) carry <span class='badge model'>model</span>. Click a value to see it in "
         "the document's text.</p>",
         "<h2>Summary</h2>", f"<table>{counts}</table>",
         _prisma_section(outdir),
@@ -338,10 +339,16 @@ def _documents_table(docs: list[_Doc], split: bool) -> str:
             + "".join(rows) + "</table>")
 
 
+# What a value's "model" badge says on hover (the record's ``model`` entry: extract --model).
+MODEL_BADGES = {"filled": "filled by the trained model: the rules gave no value",
+                "changed": "changed by the trained model: the rules gave another value"}
+
+
 def _field_rows(doc: _Doc, record: dict, text: Optional[str], threshold: float) -> tuple[str, list[Mark]]:
     case = record["case_index"]
     confidences = record.get("confidence") or {}
     evidence = record.get("evidence") or {}
+    model = record.get("model") or {}
     rows, marks = [], []
     for name in FIELDS:
         value = record.get(name)
@@ -370,6 +377,8 @@ def _field_rows(doc: _Doc, record: dict, text: Optional[str], threshold: float) 
             snippets[SNIPPETS_SHOWN:] = [f"<details><summary>{len(snippets) - SNIPPETS_SHOWN} more</summary>"
                                          + "".join(snippets[SNIPPETS_SHOWN:]) + "</details>"]
         value_html = f'<a href="#{first}">{shown}</a>' if first else shown
+        if name in model:
+            value_html += f' <span class="badge model" title="{MODEL_BADGES[model[name]]}">model</span>'
         confidence = confidences.get(name)
         conf_html = ""
         if confidence is not None:

@@ -22,6 +22,7 @@ from nlp.dataset.rundir import chunked, iter_records, load_documents, manifest_r
 from nlp.dataset.synthesis import SynthesisStats
 
 CHUNK_SIZE = 1000
+NO_MODEL_COUNTS = {"model_filled": 0, "model_changed": 0}
 
 
 def write_manifest_table(outdir: Path) -> None:
@@ -29,7 +30,8 @@ def write_manifest_table(outdir: Path) -> None:
     outdir = Path(outdir)
     with CsvWriter(outdir / "manifest.csv", columns_of(ManifestTable)) as writer:
         for chunk in chunked(manifest_rows(outdir), CHUNK_SIZE):
-            writer.write_frame(frame(ManifestTable, chunk))
+            # a run made before the model counts were written (merged by aggregate) has none
+            writer.write_frame(frame(ManifestTable, [{**NO_MODEL_COUNTS, **row} for row in chunk]))
 
 
 def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:

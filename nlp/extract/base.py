@@ -21,6 +21,11 @@ if not Doc.has_extension("sections"):
     Doc.set_extension("sections", default=None)
 
 
+# The flag of a candidate that a trained model proposed (nlp/train/model_extractor.py): the
+# assembler tells the values it filled or changed from the rules' own.
+MODEL_FLAG = "model"
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One value for one field, with the document span that supports it."""

@@ -18,11 +18,13 @@ from nlp.dataset.protocol import ProtocolError, load_protocol
 from nlp.engines import Engine, EngineError, make_engine
 from nlp.ingest import Limits
 from nlp.job import DocResult
+from nlp.plural import plural
 from nlp.run.discovery import Input, NoInput, collect_inputs, readable, unread_result
 from nlp.run.lock import FolderBusy
 from nlp.run.outdir import FolderRefused, OutputFolder
+from nlp.run.progress import Progress
 from nlp.run.resume import RESUME_DIR, RESUMED, KeptFile, Previous
-from nlp.run.writer import WRITER_OUTPUTS, RunWriter
+from nlp.run.writer import WRITER_OUTPUTS, ModelCounts, RunWriter
 
 # Every name a run may write at the top of OUTDIR: what its marker lists from the start.
 RUN_OUTPUTS = WRITER_OUTPUTS + TABLE_OUTPUTS + (RESUME_DIR,)
@@ -37,14 +39,28 @@ class RunSummary:
     counts: dict[str, int] = field(default_factory=dict)
     records: int = 0
     kept: int = 0  # documents taken from an earlier run (--resume) rather than extracted again
+    resumed: bool = False
+    model: Optional[ModelCounts] = None  # with --model: what the model did to the records
 
     @property
     def failed(self) -> int:
         return self.counts.get("failed", 0)
 
+    def line(self, outdir: Path) -> str:
+        """The run's last line: records, documents by status, and what was kept or the model did."""
+        statuses = ", ".join(f"{n} {status}" for status, n in sorted(self.counts.items()))
+        notes = [f"{self.kept} kept from the earlier run"] if self.resumed else []
+        if self.model is not None:
+            m = self.model
+            notes.append(f"the model filled {plural(m.filled, 'value')} and changed {m.changed} in "
+                         f"{plural(m.documents, 'document')}" if m.documents else
+                         "the model filled and changed no value: the records are the rules' own")
+        return (f"{plural(self.records, 'case record')} from {plural(sum(self.counts.values()), 'document')} "
+                f"({'; '.join([statuses] + notes)}) in {outdir}")
+
 
 def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: float = 120.0,
-                limits: Optional[Limits] = None, progress: Optional[bool] = None, resume: bool = False,
+                limits: Optional[Limits] = None, progress: bool = True, resume: bool = False,
                 engine: str = "local", scheduler: Optional[str] = None, model: Optional[Path] = None,
                 force: bool = False, protocol: Optional[Path] = None) -> RunSummary:
     """Extract every input into ``outdir``; each file gets ``timeout`` seconds and ``limits``.
@@ -53,7 +69,8 @@ def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: floa
     ``engine``: ``local`` or ``dask`` (see :func:`nlp.engines.make_engine`, with ``workers`` and
     ``scheduler``). ``model``: a trained model folder whose spans join the rules' candidates.
     ``force``: write into a folder that holds files but no caseminer run (never over them).
-    ``protocol``: a review protocol file that screens the patients (:mod:`nlp.dataset.protocol`)."""
+    ``protocol``: a review protocol file that screens the patients (:mod:`nlp.dataset.protocol`).
+    ``progress``: a bar on a terminal, a line every few seconds in a log (:mod:`nlp.run.progress`)."""
     limits = limits or Limits()
     try:
         screening = load_protocol(protocol) if protocol is not None else (None, "")
@@ -75,12 +92,15 @@ def run_extract(paths: list[Path], outdir: Path, workers: int = 1, timeout: floa
         if notice:
             print(f"caseminer: {notice}", file=sys.stderr)
         summary = _extract(inputs, writer, pool, previous, limits, progress)
+        summary.resumed = resume
+        if model is not None:
+            summary.model = writer.model
         folder.finish()
     return summary
 
 
 def _extract(inputs: list[Input], writer: RunWriter, pool: Engine, previous: Optional[Previous], limits: Limits,
-             progress: Optional[bool]) -> RunSummary:
+             progress: bool) -> RunSummary:
     """Every input through the engine (or from the earlier run) into the writer, in input order."""
     summary = RunSummary()
     jobs: list[tuple[int, str]] = []
@@ -93,8 +113,7 @@ def _extract(inputs: list[Input], writer: RunWriter, pool: Engine, previous: Opt
             kept[i] = hit
         else:
             jobs.append((i, str(inp.path)))
-    from tqdm import tqdm
-    bar = tqdm(total=len(inputs), unit="file", disable=not (sys.stderr.isatty() if progress is None else progress))
+    shown = Progress(len(inputs), progress)
     next_index = 0
 
     def flush() -> None:
@@ -106,15 +125,17 @@ def _extract(inputs: list[Input], writer: RunWriter, pool: Engine, previous: Opt
                 summary.kept += len(results)
             else:
                 writer.write(done.pop(next_index))
-            bar.update(1)
+            shown.update(writer.counts.get("failed", 0))
             next_index += 1
 
-    flush()
-    for index, results in (pool.run(jobs) if jobs else ()):
-        done[index] = results
+    try:
         flush()
-    flush()
-    bar.close()
+        for index, results in (pool.run(jobs) if jobs else ()):
+            done[index] = results
+            flush()
+        flush()
+    finally:
+        shown.close()
     writer.close()
     if previous:
         previous.discard()

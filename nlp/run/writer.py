@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-
 from typing import Optional
 
 from nlp.atomic import write_atomic
@@ -44,8 +44,29 @@ class AppendFile:
         os.close(self.fd)
 
 
+@dataclass
+class ModelCounts:
+    """How many values a trained model filled and changed (the records' ``model`` entries), and in
+    how many documents."""
+    filled: int = 0
+    changed: int = 0
+    documents: int = 0
+
+    @classmethod
+    def of(cls, records: list[dict]) -> ModelCounts:
+        effects = [effect for record in records for effect in record.get("model", {}).values()]
+        filled, changed = effects.count("filled"), effects.count("changed")
+        return cls(filled, changed, 1 if filled or changed else 0)
+
+    def add(self, other: ModelCounts) -> None:
+        self.filled += other.filled
+        self.changed += other.changed
+        self.documents += other.documents
+
+
 class RunWriter:
-    """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``).
+    """Streams a run's results into OUTDIR and counts them (``counts`` by status, ``records``,
+    ``model``).
 
     A document read is a ``duplicate`` when an earlier one of the run has its DOI, PMID or content
     (:mod:`nlp.dataset.duplicates`); with a ``protocol`` (and its ``protocol_text``, kept as
@@ -59,6 +80,7 @@ class RunWriter:
         self.protocol = protocol
         self.counts: dict[str, int] = {}
         self.records = 0
+        self.model = ModelCounts()
         self.texts.mkdir()
         if protocol is not None:
             write_atomic(outdir / PROTOCOL_FILE, protocol_text.encode("utf-8"))
@@ -97,9 +119,10 @@ class RunWriter:
         except (UnicodeEncodeError, ValueError) as exc:
             result.status, result.records, text_bytes, cases_bytes = "failed", [], None, b""
             result.reason, screening = one_line(f"cannot write the document: {exc}"), None
+        model = ModelCounts.of(result.records)
         row = {"source": result.source, "document_id": result.document_id, "status": result.status,
-               "cases": len(result.records), "reason": result.reason, "sha256": result.sha256,
-               "title": result.title, **metadata}
+               "cases": len(result.records), "model_filled": model.filled, "model_changed": model.changed,
+               "reason": result.reason, "sha256": result.sha256, "title": result.title, **metadata}
         if screening is not None and screening.excluded_cases:
             row["excluded_cases"] = screening.excluded_cases
         if text_bytes is not None:
@@ -110,6 +133,7 @@ class RunWriter:
         self.manifest.append((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
         self.counts[result.status] = self.counts.get(result.status, 0) + 1
         self.records += len(result.records)
+        self.model.add(model)
         if result.status == "failed":
             print(f"caseminer: {printable(result.source)}: {printable(result.reason)}", file=sys.stderr)
 

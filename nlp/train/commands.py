@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from nlp.exits import EXIT_INVALID, EXIT_USAGE, fail
+from nlp.plural import plural
 
 
 corpus_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -40,7 +41,7 @@ def corpus_silver(
         documents, spans = write_silver(run_dir, out)
     except NotARun as exc:
         fail(str(exc), EXIT_USAGE)
-    typer.echo(f"{spans} silver spans from {documents} documents in {out}", err=True)
+    typer.echo(f"{plural(spans, 'silver span')} from {plural(documents, 'document')} in {out}", err=True)
 
 
 @corpus_app.command("build")
@@ -72,8 +73,8 @@ def corpus_build(
     except (SpanError, ValueError) as exc:
         fail(str(exc), EXIT_INVALID)
     docs_text = ", ".join(f"{n} {s}" for s, n in summary.documents.items())
-    typer.echo(f"{len(summary.labels)} labels, documents {docs_text}; {summary.dropped_overlaps} overlapping "
-               f"spans dropped; card in {out / 'README.md'}", err=True)
+    typer.echo(f"{plural(len(summary.labels), 'label')}, documents {docs_text}; "
+               f"{plural(summary.dropped_overlaps, 'overlapping span')} dropped; card in {out / 'README.md'}", err=True)
 
 
 def train(

@@ -21,11 +21,10 @@ from typing import Any, Iterable, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.extract.base import Candidate, SentenceView, sentence_views
+from nlp.extract.base import MODEL_FLAG, Candidate, SentenceView, sentence_views
 from nlp.extract.registry import find_in, span_reader
 
 DEFAULT_FACTOR = 0.6
-MODEL_FLAG = "model"
 MODEL_COMPONENT = "caseminer_model"
 
 
