@@ -20,11 +20,11 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import run_extract, source_texts  # noqa: E402
+from throughput import mixed_texts, run_extract  # noqa: E402
 
 
 def document(chars: int) -> str:
-    texts, parts, size = source_texts(), [], 0
+    texts, parts, size = mixed_texts(), [], 0
     while size < chars:
         parts.append(texts[len(parts) % len(texts)] + "\n\n")
         size += len(parts[-1])

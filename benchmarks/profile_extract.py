@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import source_texts  # noqa: E402
+from throughput import mixed_texts  # noqa: E402
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
     from nlp.ingest.document import Document
     from nlp.ingest.text import read_text
     from nlp.pipeline import build_pipeline
-    texts = source_texts()
+    texts = mixed_texts()
     documents = [read_text(t.encode("utf-8"), f"d{i}") for i, t in enumerate(texts)]
     words = sum(len(t.split()) for t in texts)
     started = time.perf_counter()

@@ -1,24 +1,26 @@
-"""Throughput and memory of ``caseminer extract`` as a user runs it (issue 6).
+"""Throughput and memory of ``caseminer extract`` as a user runs it, against bare tokenisation (issue 14).
 
-    .venv/bin/python benchmarks/throughput.py            # N = 1,000 and 10,000 (about 15 minutes on 2 cores)
-    .venv/bin/python benchmarks/throughput.py --quick    # N = 200 and 1,000
+    .venv/bin/python benchmarks/throughput.py            # mixed 600, e3c 1,000 and 9,919 (about 5 minutes on 2 cores)
+    .venv/bin/python benchmarks/throughput.py --quick    # mixed 200, e3c 300 and 1,000
 
-Builds a corpus of N plain-text reports in a temporary folder from every text at hand
-(corpora/examples, corpora/heldout*, ../shared/corpus/dev and maccrobat_dev when present), repeated
-with new ids (and a one-line marker, so no copy is a duplicate) to reach N, then measures:
+Two corpora, written as .txt files into a temporary folder:
 
-- documents/s and words/s of ``caseminer extract`` run as a subprocess (start-up, worker start,
-  extraction, tables and the Hugging Face dataset all included), with 1 and 2 workers;
-- the floor: bare ``spacy.blank("en")`` tokenisation of the same texts, in this process, and the ratio;
-- peak RSS of the whole process tree (the command and its workers, sampled every 50 ms) at each N;
-- PDF documents/s (PDFs made with fpdf2 from some of the texts) and abstract-length (150-400 words)
-  documents/s on 2 workers.
+- mixed: the texts of ../shared/corpus/dev and maccrobat_dev (and the project's corpora/ examples),
+  repeated with new ids (and a one-line marker, so no copy is a duplicate) to N files;
+- e3c: the texts of ../shared/corpus/e3c/cases.jsonl, one file each (the first N, and all of them).
 
-Writes ``benchmarks/results.md`` (machine, versions, command, table).
+For each: ``caseminer extract`` run as a subprocess with 2 workers (start-up, worker start,
+extraction, tables and the Hugging Face dataset all included), its peak RSS (the whole process tree,
+sampled every 50 ms), bare ``spacy.blank("en")`` tokenisation of the same texts in this process, and
+the ratio of the two. Then PDF documents/s (PDFs made with fpdf2 from some of the texts).
+
+Writes the first section of ``benchmarks/results.md`` (machine, versions, command, table), keeping
+the sections after it.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -34,10 +36,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CASEMINER = Path(sys.executable).with_name("caseminer")
 
 
-def source_texts() -> list[str]:
-    folders = [ROOT / "corpora" / "examples", *sorted((ROOT / "corpora").glob("heldout*/texts")),
-               ROOT.parent / "shared" / "corpus" / "dev" / "texts",
-               ROOT.parent / "shared" / "corpus" / "maccrobat_dev" / "texts"]
+SHARED = ROOT.parent / "shared" / "corpus"
+SECTION_END = "\n## "  # results.md: this script owns the text before the first second-level heading
+
+
+def mixed_texts() -> list[str]:
+    folders = [ROOT / "corpora" / "examples", SHARED / "dev" / "texts", SHARED / "maccrobat_dev" / "texts"]
     texts = []
     for folder in folders:
         if folder.is_dir():
@@ -45,15 +49,22 @@ def source_texts() -> list[str]:
     return [t for t in texts if t.strip()]
 
 
-def build_corpus(folder: Path, texts: list[str], n: int, words: tuple[int, int] | None = None) -> list[str]:
+def e3c_texts(limit: int) -> list[str]:
+    path = SHARED / "e3c" / "cases.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"{path}: not found (the e3c corpus is needed)")
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for _, line in zip(range(limit), fh)]
+
+
+def write_corpus(folder: Path, texts: list[str], n: int, mark: bool) -> list[str]:
+    """N files from ``texts`` (repeated where N is larger; ``mark``: a copy line keeps repeats apart)."""
     folder.mkdir(parents=True)
     written = []
     for i in range(n):
         text = texts[i % len(texts)]
-        if words:  # abstract length: the first 150-400 words
-            tokens = text.split()
-            text = " ".join(tokens[: words[0] + (i * 37) % (words[1] - words[0] + 1)])
-        text = f"{text}\n\n[benchmark copy {i}]\n"
+        if mark:
+            text = f"{text}\n\n[benchmark copy {i}]\n"
         (folder / f"doc{i:06d}.txt").write_text(text, encoding="utf-8")
         written.append(text)
     return written
@@ -135,65 +146,60 @@ def versions() -> str:
     return ", ".join(parts)
 
 
+def measure(tmp: Path, name: str, texts: list[str]) -> dict:
+    corpus = tmp / name
+    seconds, peak = run_extract(corpus, 2, tmp / "out")
+    floor = tokenise(texts)
+    shutil.rmtree(corpus)
+    row = {"n": len(texts), "words": sum(len(t.split()) for t in texts), "seconds": seconds, "peak": peak,
+           "floor": floor, "ratio": seconds / floor}
+    print(f"{name}: {seconds:.1f} s, {row['n'] / seconds:.1f} docs/s, peak RSS {peak / 2**20:.0f} MiB, "
+          f"tokenisation {floor:.2f} s, ratio {row['ratio']:.1f}x", file=sys.stderr, flush=True)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="N = 200 and 1,000 instead of 1,000 and 10,000")
-    parser.add_argument("--sizes", type=int, nargs=2, metavar=("SMALL", "LARGE"))
+    parser.add_argument("--quick", action="store_true", help="mixed 200, e3c 300 and 1,000")
     parser.add_argument("--pdfs", type=int, default=100)
-    parser.add_argument("--abstracts", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args()
-    small, large = args.sizes or ((200, 1000) if args.quick else (1000, 10000))
-    texts = source_texts()
-    rows: list[tuple[str, str]] = []
-    notes: list[str] = []
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
+    n_mixed, e3c_small, e3c_large = (200, 300, 1000) if args.quick else (600, 1000, 10**9)
+    sources = mixed_texts()
+    e3c = e3c_texts(e3c_large)
     with tempfile.TemporaryDirectory(prefix="caseminer-bench-") as tmp:
         tmp = Path(tmp)
-        measured = {}
-        for n in (small, large):
-            corpus_texts = build_corpus(tmp / f"corpus{n}", texts, n)
-            words = sum(len(t.split()) for t in corpus_texts)
-            floor = tokenise(corpus_texts)
-            del corpus_texts
-            for workers in ((1, 2) if n == small else (2,)):
-                seconds, peak = run_extract(tmp / f"corpus{n}", workers, tmp / "out")
-                measured[(n, workers)] = (seconds, peak)
-                log(f"N={n} workers={workers}: {seconds:.1f} s, {n / seconds:.1f} docs/s, peak RSS {peak / 2**20:.0f} MiB")
-                rows.append((f"extract, N = {n:,}, {workers} worker{'s' if workers > 1 else ''}",
-                             f"{seconds:.1f} s; {n / seconds:.1f} documents/s; {words / seconds:,.0f} words/s; "
-                             f"peak RSS {peak / 2**20:,.0f} MiB"))
-            rows.append((f"bare `spacy.blank(\"en\")` tokenisation, N = {n:,}",
-                         f"{floor:.2f} s ({words:,} words); extract (2 workers) / tokenisation = "
-                         f"{measured[(n, 2)][0] / floor:.0f}×"))
-            shutil.rmtree(tmp / f"corpus{n}")
-        speedup = measured[(small, 1)][0] / measured[(small, 2)][0]
-        rows.append((f"2 workers / 1 worker, N = {small:,}", f"{speedup:.2f}× faster"))
-        rss_ratio = measured[(large, 2)][1] / measured[(small, 2)][1]
-        rows.append((f"peak RSS, N = {large:,} / N = {small:,}", f"{rss_ratio:.2f}×"))
+        tokenise(sources[:20])  # spaCy's first call loads its tables: not the floor's to pay
+        mixed = measure(tmp, "mixed", write_corpus(tmp / "mixed", sources, n_mixed, mark=True))
+        small = measure(tmp, "e3c-small", write_corpus(tmp / "e3c-small", e3c, e3c_small, mark=False))
+        large = measure(tmp, "e3c", write_corpus(tmp / "e3c", e3c, len(e3c), mark=False))
+        build_pdfs(tmp / "pdfs", sources, args.pdfs)
+        pdf_seconds, _ = run_extract(tmp / "pdfs", 2, tmp / "out")
 
-        abstracts = build_corpus(tmp / "abstracts", texts, args.abstracts, words=(150, 400))
-        a_words = sum(len(t.split()) for t in abstracts)
-        seconds, peak = run_extract(tmp / "abstracts", 2, tmp / "out")
-        log(f"abstracts: {seconds:.1f} s")
-        rows.append((f"abstract-length (150–400 words), N = {args.abstracts:,}, 2 workers",
-                     f"{seconds:.1f} s; {args.abstracts / seconds:.1f} documents/s; {a_words / seconds:,.0f} words/s"))
-
-        build_pdfs(tmp / "pdfs", texts, args.pdfs)
-        seconds, peak = run_extract(tmp / "pdfs", 2, tmp / "out")
-        log(f"pdfs: {seconds:.1f} s")
-        rows.append((f"PDF, N = {args.pdfs:,}, 2 workers", f"{seconds:.1f} s; {args.pdfs / seconds:.1f} documents/s"))
+    def row(label: str, m: dict) -> str:
+        return (f"| {label} | {m['n']:,} | {m['seconds']:.1f} s ({m['n'] / m['seconds']:.0f} documents/s, "
+                f"{m['words'] / m['seconds']:,.0f} words/s) | {m['peak'] / 2**20:,.0f} MiB | {m['floor']:.2f} s | "
+                f"**{m['ratio']:.1f}×** |")
 
     command = " ".join(["python", "benchmarks/throughput.py", *sys.argv[1:]])
     lines = ["# Throughput of `caseminer extract`", "",
              f"- machine: {machine()}", f"- versions: {versions()}", f"- command: `{command}`",
-             f"- corpus: {len(texts)} source texts repeated with new ids; every time is `caseminer extract` as "
-             "a user runs it (a subprocess: start-up, workers, tables and dataset included)", "",
-             "| measure | result |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows], ""]
-    args.out.write_text("\n".join(lines + notes), encoding="utf-8")
+             "- every extract time is `caseminer extract DIR -o OUT --workers 2` as a user runs it (a subprocess: "
+             "start-up, workers, tables and dataset included); tokenisation is `spacy.blank(\"en\")` over the "
+             "same texts in one process", "",
+             "| corpus | files | extract, 2 workers | peak RSS | bare tokenisation | ratio |",
+             "|---|---|---|---|---|---|",
+             row("mixed: ../shared/corpus/dev and maccrobat_dev texts repeated", mixed),
+             row("e3c: the first texts of ../shared/corpus/e3c", small),
+             row("e3c: all texts of ../shared/corpus/e3c", large), "",
+             f"- peak RSS, e3c {large['n']:,} / {small['n']:,} files: {large['peak'] / small['peak']:.2f}×",
+             f"- PDF: {args.pdfs} PDFs (fpdf2, from the mixed texts), 2 workers: {pdf_seconds:.1f} s, "
+             f"{args.pdfs / pdf_seconds:.1f} documents/s", ""]
+    kept = ""
+    if args.out.is_file():
+        old = args.out.read_text(encoding="utf-8")
+        kept = old[old.index(SECTION_END) + 1:] if SECTION_END in old else ""
+    args.out.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
     print("\n".join(lines))
 
 
