@@ -7,6 +7,8 @@ these models.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from typing import Any, Optional
 
 import pandas as pd
@@ -399,6 +401,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
 }
 
 
+@lru_cache(maxsize=None)  # pandera builds the schema anew at each call (milliseconds each)
 def columns_of(model: type[pa.DataFrameModel]) -> tuple[str, ...]:
     return tuple(model.to_schema().columns)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +23,7 @@ DIGITS = 4  # proportions and their limits
 MEDIAN_DIGITS = 2
 
 
+@lru_cache(maxsize=4096)  # a table asks for the same few counts over and over; each costs milliseconds
 def interval(events: int, n: int, method: str = "clopper-pearson") -> tuple[float, float]:
     """The two-sided 95 % interval of ``events`` / ``n`` (n > 0) by ``method`` (see METHODS)."""
     from statsmodels.stats.proportion import proportion_confint

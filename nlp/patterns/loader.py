@@ -36,7 +36,7 @@ from typing_extensions import TypeAliasType
 
 from nlp.normalize.levels import LEVEL_RE
 from nlp.normalize.numbers import NUMBER_RE
-from nlp.patterns.prefilter import gated
+from nlp.patterns.prefilter import LITERAL_CACHE, gated
 from nlp.schema import FIELDS
 
 PATTERN_DIR = Path(__file__).resolve().parent
@@ -199,7 +199,9 @@ def load_patterns(name: str) -> dict[str, Any]:
     gate = None
     if spec.triggers:
         gate = compile_one("triggers", "|".join(f"(?:{t})" for t in spec.triggers))
-    return {"regex": walk("regex", "regex", spec.regex), "gate": gate,
+    regex = walk("regex", "regex", spec.regex)
+    LITERAL_CACHE.save()
+    return {"regex": regex, "gate": gate,
             "assemble": {f: rule.model_dump(exclude_none=True) for f, rule in spec.assemble.items()},
             "columns": [rule.model_dump() for rule in spec.columns], "model_labels": dict(spec.model_labels),
             "data": spec.data}

@@ -14,9 +14,14 @@ character to the same form as its case variants).
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterator, Optional
 
 import ahocorasick
@@ -223,7 +228,57 @@ class GatedPattern:
         return f"GatedPattern({self.compiled!r})"
 
 
+def cache_dir() -> Path:
+    """Where caseminer keeps what it can derive again: ``CASEMINER_CACHE_DIR``, else the user's cache."""
+    if os.environ.get("CASEMINER_CACHE_DIR"):
+        return Path(os.environ["CASEMINER_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "caseminer"
+
+
+class _LiteralCache:
+    """The literal sets of patterns read before, kept on disk: reading a parse tree costs more than
+    compiling the pattern, at every start. Keyed by each pattern's source and flags, in a file named
+    for this module's own source and the Python version (a change to either starts a new file);
+    a cache that cannot be read or written is simply not used."""
+
+    def __init__(self) -> None:
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+        self.path = cache_dir() / f"literals-py{sys.version_info[0]}{sys.version_info[1]}-{code}.json"
+        try:
+            self.entries: dict[str, Optional[list[str]]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        self.dirty = False
+
+    def literals(self, pattern: re.Pattern) -> Optional[frozenset[str]]:
+        key = hashlib.sha256(f"{pattern.flags}:{pattern.pattern}".encode()).hexdigest()
+        if key not in self.entries:
+            found = required_literals(pattern)
+            self.entries[key] = sorted(found) if found else None
+            self.dirty = True
+        found = self.entries[key]
+        return frozenset(found) if found else None
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
+            tmp.replace(self.path)
+            self.dirty = False
+        except OSError:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:  # the folder itself cannot be made: nothing was left there
+                pass
+
+
+LITERAL_CACHE = _LiteralCache()
+
+
 def gated(compiled: re.Pattern):
     """``compiled`` behind its literal gate, or as it is when its matches need no literal."""
-    literals = required_literals(compiled)
+    literals = LITERAL_CACHE.literals(compiled)
     return GatedPattern(compiled, LITERALS.register(literals)) if literals else compiled
