@@ -5,7 +5,8 @@ The records are the ids of the searches' ``search.jsonl`` (databases), and the d
 runs that no search id names (other sources); without a search, every document of the runs. A
 search id is matched to a document by PMID, file name or document id. Then, in order:
 
-- duplicates: an id met earlier in the searches, or a document the run marked ``duplicate``;
+- duplicates: an id met earlier in the searches, an id whose documents an earlier id named (a
+  PMCID and its PMID: one file), or a document the run marked ``duplicate``;
 - records excluded before retrieval: none (caseminer screens the reports themselves);
 - not retrieved: an id whose fetch ``failed`` or whose document is in no run;
 - reports excluded: ``failed`` to read, ``no_case`` by its reason (review, pooled series only, no
@@ -20,7 +21,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from nlp.dataset.csvio import write_frame
 from nlp.dataset.models import PrismaTable, columns_of, frame
@@ -124,7 +124,7 @@ class _Documents:
         return list(found)
 
 
-def count_flow(runs: list[Path], searches: Optional[list[Path]] = None) -> dict[str, int]:
+def count_flow(runs: list[Path], searches: list[Path] | None = None) -> dict[str, int]:
     """The PRISMA counts (``BOXES``) of ``runs``, and of the ``searches`` that gave their inputs."""
     rows = [row for run in runs for row in manifest_rows(check_run(Path(run)))]
     documents, flow = _Documents(rows), Flow()
@@ -136,12 +136,16 @@ def count_flow(runs: list[Path], searches: Optional[list[Path]] = None) -> dict[
             flow.counts["duplicates_removed"] += 1
             continue
         met.add(str(item["id"]))
-        named = [i for i in documents.named(item) if i not in claimed]
-        claimed.update(named)
-        if item.get("status") == "failed" or not named:
+        named = documents.named(item)
+        fresh = [i for i in named if i not in claimed]
+        if named and not fresh:  # the article an earlier id gave: its PMCID, or its PMID in another list
+            flow.counts["duplicates_removed"] += 1
+            continue
+        claimed.update(fresh)
+        if item.get("status") == "failed" or not fresh:
             flow.counts["not_retrieved"] += 1
             continue
-        first = next((i for i in named if rows[i].get("status") != "duplicate"), named[0])
+        first = next((i for i in fresh if rows[i].get("status") != "duplicate"), fresh[0])
         flow.add_report(rows[first])
     for i, row in enumerate(rows):
         if i not in claimed and row.get("status") != "skipped":
@@ -159,7 +163,7 @@ def check_flow(c: dict[str, int]) -> list[str]:
     return [rule for rule, left, right in rules if left != right]
 
 
-def write_prisma(runs: list[Path], outdir: Path, searches: Optional[list[Path]] = None) -> dict[str, int]:
+def write_prisma(runs: list[Path], outdir: Path, searches: list[Path] | None = None) -> dict[str, int]:
     """prisma.csv and figures/prisma.svg, .png in ``outdir``; returns the counts."""
     from nlp.dataset.figures import FIGURES_DIR
     from nlp.dataset.prisma_figure import draw_prisma
@@ -180,7 +184,7 @@ def write_prisma(runs: list[Path], outdir: Path, searches: Optional[list[Path]] 
     return counts
 
 
-def read_prisma(outdir: Path) -> Optional[dict[str, int]]:
+def read_prisma(outdir: Path) -> dict[str, int] | None:
     """The counts of the run's prisma.csv, None when it has none."""
     import csv
     path = Path(outdir) / PRISMA_FILE

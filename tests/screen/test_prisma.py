@@ -6,11 +6,11 @@ import json
 import pytest
 from tinyrun import write_run
 from typer.testing import CliRunner
+from writing import case, document, write
 
 from nlp.cli import app
 from nlp.dataset.prisma import EXCLUSIONS, count_flow
 from nlp.dataset.report import write_report
-from writing import case, document, write
 
 PROTOCOL = "diagnoses: [hemangioma]\n"
 
@@ -62,6 +62,18 @@ def test_the_counts_the_fixture_implies(review):
         "excluded_failed": 1, "excluded": 4,
         "studies_included": 2, "patients_included": 2, "patients_excluded": 2,
     }
+
+
+def test_an_id_whose_article_an_earlier_id_gave_is_a_duplicate(review, tmp_path):
+    """A reviewer's list names PMID 1's article by its PMCID: the same file, so no report not retrieved."""
+    run, searches = review
+    listed = tmp_path / "list"
+    listed.mkdir()
+    lines = [{"kind": "fetch", "list": "ids.txt"}, {"id": "PMC11", "status": "fetched", "pmid": "1", "file": "PMID1.xml"}]
+    (listed / "search.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    before, after = count_flow([run], searches), count_flow([run], [*searches, listed])
+    grown = ("identified", "identified_databases", "duplicates_removed")
+    assert after == {**before, **{box: before[box] + 1 for box in grown}}
 
 
 def test_without_a_search_the_records_are_the_runs_documents(built_tiny):

@@ -38,8 +38,10 @@ def hemangioma_library(n: int = 5) -> FakeEutils:
 
 
 @pytest.fixture
-def server():
-    state = hemangioma_library()
+def server(request):
+    """The server of ``hemangioma_library``, or of the library a test names by indirect
+    parametrization (``@pytest.mark.parametrize("server", [make_library], indirect=True)``)."""
+    state = getattr(request, "param", hemangioma_library)()
     running = EutilsServer(state)
     try:
         yield running

@@ -16,8 +16,10 @@ PMC_DOCTYPE = ('<!DOCTYPE pmc-articleset PUBLIC "-//NLM//DTD ARTICLE SET 2.0//EN
 
 
 def pubmed_article(pmid: str, title: str, abstract: str, pmcid: str = "", version: int = 1,
-                   year: int = 2020) -> str:
-    """A ``PubmedArticle`` as efetch db=pubmed gives it (the parts the reader uses)."""
+                   year: int = 2020, doi: str = "", publication_type: str = "Case Reports") -> str:
+    """A ``PubmedArticle`` as efetch db=pubmed gives it (the parts the reader uses); ``doi``: the
+    journal's (by default one of the PMID's own)."""
+    doi = doi or f"10.1000/jscr.{pmid}"
     pmc = f'<ArticleId IdType="pmc">{pmcid}</ArticleId>' if pmcid else ""
     return f"""<PubmedArticle>
   <MedlineCitation Owner="NLM" Status="MEDLINE">
@@ -26,9 +28,9 @@ def pubmed_article(pmid: str, title: str, abstract: str, pmcid: str = "", versio
       <Journal><JournalIssue CitedMedium="Internet"><PubDate><Year>{year}</Year></PubDate></JournalIssue>
         <Title>Journal of Spine Case Reports</Title></Journal>
       <ArticleTitle>{title}</ArticleTitle>
-      <ELocationID EIdType="doi" ValidYN="Y">10.1000/jscr.{pmid}</ELocationID>
+      <ELocationID EIdType="doi" ValidYN="Y">{doi}</ELocationID>
       <Abstract><AbstractText>{abstract}</AbstractText></Abstract>
-      <PublicationTypeList><PublicationType UI="D002363">Case Reports</PublicationType></PublicationTypeList>
+      <PublicationTypeList><PublicationType>{publication_type}</PublicationType></PublicationTypeList>
     </Article>
   </MedlineCitation>
   <PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId>{pmc}</ArticleIdList></PubmedData>
