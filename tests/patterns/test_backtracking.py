@@ -22,8 +22,8 @@ try:  # the regex parser of the standard library (as in nlp.patterns.prefilter)
 except ImportError:  # Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
-LENGTH = 2000  # characters of each adversarial string: a long report line (or a whole table row)
-BUDGET_S = 5.0  # one search: a quadratic pattern takes at most ~1 s at this length, a cubic one minutes
+LENGTH = 1500  # characters of each adversarial string: a long report line (or a whole table row)
+BUDGET_S = 5.0  # one search: a quadratic pattern takes about 1.5 s at most at this length, a cubic one a minute or more
 # A shape cut in its middle is read from the pattern's start, so it is matched there only: the
 # work of one start is what grows out of bounds, and searching it would add the quadratic cost
 # of a leading "\s*" tried at every start of a long run of spaces (plain "spaces" checks that).
