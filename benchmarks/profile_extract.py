@@ -13,12 +13,13 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import mixed_texts  # noqa: E402
+from throughput import e3c_texts, mixed_texts  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cprofile", action="store_true", help="also print cProfile's top functions")
+    parser.add_argument("--e3c", type=int, metavar="N", help="the first N texts of ../shared/corpus/e3c instead")
     args = parser.parse_args()
     import spacy
 
@@ -26,7 +27,7 @@ def main() -> None:
     from nlp.ingest.document import Document
     from nlp.ingest.text import read_text
     from nlp.pipeline import build_pipeline
-    texts = mixed_texts()
+    texts = e3c_texts(args.e3c) if args.e3c else mixed_texts()
     documents = [read_text(t.encode("utf-8"), f"d{i}") for i, t in enumerate(texts)]
     words = sum(len(t.split()) for t in texts)
     started = time.perf_counter()

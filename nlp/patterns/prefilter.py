@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import ahocorasick
 
@@ -161,7 +161,9 @@ class _Literals:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.automaton: Optional[ahocorasick.Automaton] = None
-        self.last: tuple[Optional[str], frozenset[int]] = (None, frozenset())
+        # a finder asks about one sentence many times over: the last answer is kept at hand
+        self.last_text: Optional[str] = None
+        self.last_found: frozenset[int] = frozenset()
 
     def register(self, literals: frozenset[str]) -> frozenset[int]:
         for literal in literals:
@@ -171,8 +173,8 @@ class _Literals:
         return frozenset(self.ids[literal] for literal in literals)
 
     def present(self, text: str) -> frozenset[int]:
-        if text is self.last[0]:  # a finder asks about one sentence many times over
-            return self.last[1]
+        if text is self.last_text:
+            return self.last_found
         if self.automaton is None:
             self.automaton = ahocorasick.Automaton()
             for literal, number in self.ids.items():
@@ -180,7 +182,7 @@ class _Literals:
             self.automaton.make_automaton()
             _present.cache_clear()
         found = _present(text)
-        self.last = (text, found)
+        self.last_text, self.last_found = text, found
         return found
 
 
@@ -193,6 +195,21 @@ def _present(text: str) -> frozenset[int]:
     return frozenset(number for _, number in LITERALS.automaton.iter(text.casefold()))
 
 
+def _gated_call(method: str, nothing):
+    """``re.Pattern.<method>``, answered with ``nothing`` for a text without the pattern's literals.
+    One frame per call: the finders make millions of them, most answered by the gate."""
+    call = getattr(re.Pattern, method)
+
+    def gated_call(self, text: str, *bounds):
+        literals = LITERALS
+        found = literals.last_found if text is literals.last_text else literals.present(text)
+        if self.literal_ids.isdisjoint(found):
+            return nothing
+        return call(self.compiled, text, *bounds)
+    gated_call.__name__ = method
+    return gated_call
+
+
 class GatedPattern:
     """A compiled pattern that answers "no match" at once for a text without its literals; in
     everything else, the pattern itself."""
@@ -203,23 +220,13 @@ class GatedPattern:
         self.compiled = compiled
         self.literal_ids = literal_ids
 
-    def _may_match(self, text: str) -> bool:
-        return not self.literal_ids.isdisjoint(LITERALS.present(text))
-
-    def search(self, text: str, *bounds) -> Optional[re.Match]:
-        return self.compiled.search(text, *bounds) if self._may_match(text) else None
-
-    def match(self, text: str, *bounds) -> Optional[re.Match]:
-        return self.compiled.match(text, *bounds) if self._may_match(text) else None
-
-    def fullmatch(self, text: str, *bounds) -> Optional[re.Match]:
-        return self.compiled.fullmatch(text, *bounds) if self._may_match(text) else None
-
-    def finditer(self, text: str, *bounds) -> Iterator[re.Match]:
-        return self.compiled.finditer(text, *bounds) if self._may_match(text) else iter(())
+    search = _gated_call("search", None)
+    match = _gated_call("match", None)
+    fullmatch = _gated_call("fullmatch", None)
+    finditer = _gated_call("finditer", iter(()))  # exhausted: the one empty iterator serves every caller
 
     def findall(self, text: str, *bounds) -> list:
-        return self.compiled.findall(text, *bounds) if self._may_match(text) else []
+        return self.compiled.findall(text, *bounds) if not self.literal_ids.isdisjoint(LITERALS.present(text)) else []
 
     def __getattr__(self, name: str):  # sub, split, pattern, flags, groupindex...
         return getattr(self.compiled, name)
