@@ -45,7 +45,7 @@ BOXES = {
     "excluded": "reports excluded, all reasons",
     "studies_included": "studies included",
     "patients_included": "patients included (of the included studies, within the protocol)",
-    "patients_excluded": "patients of the included studies outside the protocol",
+    "patients_excluded": "patients of the reports assessed (included or not) outside the protocol",
 }
 
 
