@@ -112,5 +112,5 @@ def fetch(
 
 def register(app: typer.Typer) -> None:
     """Add search and fetch to ``app``."""
-    app.command("search")(search)
+    app.command("search", short_help="Search PubMed and fetch every hit into OUT (full text where open).")(search)
     app.command("fetch")(fetch)
