@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
 import yaml
 from pydantic import (
@@ -205,6 +205,21 @@ def load_patterns(name: str) -> dict[str, Any]:
             "assemble": {f: rule.model_dump(exclude_none=True) for f, rule in spec.assemble.items()},
             "columns": [rule.model_dump() for rule in spec.columns], "model_labels": dict(spec.model_labels),
             "data": spec.data}
+
+
+def compiled_regexes(name: str) -> Iterator[tuple[str, Any]]:
+    """(dotted key, compiled pattern) of every regex under ``regex`` of ``<name>.yaml``, in file
+    order: ``scores.enneking[0]``."""
+    def walk(key: str, node: Any) -> Iterator[tuple[str, Any]]:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from walk(f"{key}.{k}", v)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from walk(f"{key}[{i}]", v)
+        elif node is not None:
+            yield key, node
+    yield from walk(name, load_patterns(name)["regex"])
 
 
 @lru_cache(maxsize=1)

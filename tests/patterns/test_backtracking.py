@@ -14,7 +14,7 @@ import re
 import time
 from functools import lru_cache
 
-from nlp.patterns import load_context, load_patterns, pattern_names
+from nlp.patterns import compiled_regexes, load_context, load_patterns, pattern_names
 from nlp.patterns.prefilter import GatedPattern
 
 try:  # the regex parser of the standard library (as in nlp.patterns.prefilter)
@@ -39,20 +39,11 @@ def _compiled(node) -> re.Pattern:
 def _shipped() -> list[tuple[str, re.Pattern]]:
     """Every regex of every pattern file, as the modules that read it compile it."""
     found = []
-
-    def walk(key, node):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                walk(f"{key}.{k}", v)
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(f"{key}[{i}]", v)
-        elif node is not None:
-            found.append((key, _compiled(node)))
     for name in pattern_names():
         loaded = load_patterns(name)
-        walk(name, loaded["regex"])
-        walk(f"{name}.triggers", loaded["gate"])
+        found += [(key, _compiled(p)) for key, p in compiled_regexes(name)]
+        if loaded["gate"] is not None:
+            found.append((f"{name}.triggers", _compiled(loaded["gate"])))
         for i, column in enumerate(loaded["columns"]):
             for part in ("match", "unless"):
                 if column[part]:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nlp.patterns import load_patterns, pattern_names
+from nlp.patterns import compiled_regexes, pattern_names
 from nlp.patterns.prefilter import GatedPattern, gated, required_literals
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "corpora"
@@ -44,21 +44,8 @@ def test_a_gated_pattern_answers_like_the_pattern():
     assert pattern.flags & re.I
 
 
-def _shipped() -> list[tuple[str, re.Pattern]]:
-    found = []
-
-    def walk(key, node):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                walk(f"{key}.{k}", v)
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(f"{key}[{i}]", v)
-        elif isinstance(node, GatedPattern):
-            found.append((key, node))
-    for name in pattern_names():
-        walk(name, load_patterns(name)["regex"])
-    return found
+def _shipped() -> list[tuple[str, GatedPattern]]:
+    return [(key, p) for name in pattern_names() for key, p in compiled_regexes(name) if isinstance(p, GatedPattern)]
 
 
 SHIPPED = _shipped()
