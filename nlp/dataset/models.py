@@ -340,7 +340,8 @@ SynthesisTable = _model("SynthesisTable", "synthesis.csv: for every group of pat
     "small_sample": _column(pd.BooleanDtype, f"true where the denominator is below {SMALL_SAMPLE}: listed, "
                             "but too few patients to compare", nullable=False, kind=BOOL),
     "rank": _column(pd.Int64Dtype, "rank of the group among the groups of its grouping for this measure "
-                    "(for diagnosis_combination: among the combinations of the same diagnosis), 1 the best. Rates are ranked by the limit of their exact interval on the unfavourable "
+                    "(for diagnosis_combination: among the combinations of the same diagnosis), 1 the best. "
+                    "Rates are ranked by the limit of their exact interval on the unfavourable "
                     "side (the lower limit of resolved_or_improved, the upper limit of recurrence and "
                     "complications), then by the estimate, so that a few patients with a perfect record do "
                     "not outrank many with a nearly perfect one; medians by the median (the largest fall in "

@@ -57,8 +57,8 @@ def build_tables(outdir: Path, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
                 treatments = frame(TreatmentsTable, [row for r in records for row in treatment_rows(r)])
                 treatments_csv.write_frame(treatments)
                 treatments_parquet.write_frame(treatments)
-                outcomes_csv.write_frame(frame(OutcomesTable, [row for r in records
-                                                               for row in outcome_rows(r, documents[r["document_id"]])]))
+                outcomes = [row for r in records for row in outcome_rows(r, documents[r["document_id"]])]
+                outcomes_csv.write_frame(frame(OutcomesTable, outcomes))
                 for record in records:  # a protocol's excluded patients are in no summary
                     if exclusion_of(record, documents[record["document_id"]]) is None:
                         stats.add(record)

@@ -4,8 +4,9 @@ Folders are searched recursively, in sorted path order, and never into the outpu
 any folder holding a run marker (their files are outputs, not inputs). Only regular files are
 read: a symbolic link met in a folder is followed only when its target stays inside the folder
 searched; FIFOs, sockets, devices and links leaving the folder are ``skipped`` with the reason,
-never opened. Hidden names and the log of a ``caseminer search`` folder are passed over in silence. A path named on the command line is the user's choice: a link is followed, and
-anything but a regular file ``failed`` with the reason.
+never opened. Hidden names and the log of a ``caseminer search`` folder are passed over in silence.
+A path named on the command line is the user's choice: a link is followed, and anything but a
+regular file ``failed`` with the reason.
 """
 from __future__ import annotations
 
